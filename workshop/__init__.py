@@ -1,0 +1,69 @@
+"""The couples workshop manager: create_app builds the Flask application."""
+
+import logging
+
+from flask import Flask
+
+from workshop import config as config_module
+from workshop.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: config class, then environment, then the `config` given (tests)."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    _load_config(app, config or {})
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    return app
+
+
+def _load_config(app: Flask, overrides: dict) -> None:
+    env_name = overrides.get("ENV_NAME") or config_module.environment_name()
+    app.config.from_object(config_module.CONFIG_CLASSES[env_name])
+    app.config.update(config_module.read_environment())
+    app.config.update(overrides)
+    config_module.finish_config(app.config, app.instance_path)
+    if env_name == "production":
+        logging.basicConfig(level=logging.INFO)
+
+
+def _init_extensions(app: Flask) -> None:
+    from workshop import models  # noqa: F401 - the metadata must be complete for migrations
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_project_root(app) / "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from workshop.auth.views import bp as auth_bp
+    from workshop.couples.views import bp as couples_bp
+    from workshop.curriculum.views import bp as curriculum_bp
+    from workshop.main.views import bp as main_bp
+    from workshop.practice.views import bp as practice_bp
+
+    for blueprint in (main_bp, auth_bp, practice_bp, couples_bp, curriculum_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_hooks(app: Flask) -> None:
+    from workshop import access, cli, errors, forms, mail_outbox, templating
+    from workshop.auth import sessions
+
+    sessions.init_app(app)
+    access.init_app(app)
+    forms.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    mail_outbox.init_app(app)
+    cli.init_app(app)
+
+
+def _project_root(app: Flask):
+    from pathlib import Path
+
+    return Path(app.root_path).parent

@@ -1,0 +1,92 @@
+"""Who may reach which route: one table for the whole app, enforced before every request.
+
+Deny by default: a route missing from ROUTE_ACCESS answers 404 (and a test fails). A rule names
+the roles that may reach a route; routes about a particular object also name the object rule,
+which the view enforces through a scoped query (an object out of reach answers 404).
+"""
+
+from dataclasses import dataclass
+
+from flask import Flask, abort, current_app, g, request
+from flask_login import current_user
+
+from workshop.extensions import db, login_manager
+from workshop.models import Role
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Roles allowed (None: anyone, logged in or not) and, if any, the object rule behind it."""
+
+    roles: frozenset[str] | None
+    object_rule: str | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.roles is None
+
+
+def public(object_rule: str | None = None) -> Rule:
+    return Rule(None, object_rule)
+
+
+def roles(*allowed: Role, object_rule: str | None = None) -> Rule:
+    return Rule(frozenset(allowed), object_rule)
+
+
+ANY_USER = roles(Role.ADMIN, Role.COUNSELOR, Role.PARTNER)
+STAFF = roles(Role.ADMIN, Role.COUNSELOR)
+
+ROUTE_ACCESS: dict[str, Rule] = {
+    "static": public(),
+    "main.healthz": public(),
+    "main.home": ANY_USER,
+    "auth.login": public(),
+    "auth.logout": public(),  # anonymous logout is harmless: it ends nothing
+    "auth.forgot_password": public(),
+    "auth.set_password": public(object_rule="an unused, unexpired token"),
+    "practice.list_counselors": roles(Role.ADMIN),
+    "practice.invite_counselor": roles(Role.ADMIN),
+    "practice.resend_invitation": roles(Role.ADMIN, object_rule="staff of the admin's practice"),
+    "couples.list_couples": roles(Role.COUNSELOR),
+    "couples.add_couple": roles(Role.COUNSELOR),
+    "couples.show_couple": roles(Role.COUNSELOR, object_rule="couple the counselor works with"),
+    "couples.edit_partner": roles(Role.COUNSELOR, object_rule="couple the counselor works with"),
+    "couples.invite_partner": roles(Role.COUNSELOR, object_rule="couple the counselor works with"),
+    "curriculum.list_stages": STAFF,
+    "curriculum.show_stage": STAFF,
+}
+
+
+def rule_for(endpoint: str | None) -> Rule | None:
+    """The access rule of an endpoint, or None when the table does not know it."""
+    return ROUTE_ACCESS.get(endpoint or "")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(load_login)
+    app.before_request(enforce_route_access)
+
+
+def load_login():
+    """Load the user first thing, and save a login's new last-seen time before the view runs."""
+    current_user._get_current_object()  # forces Flask-Login to run its loader now
+    if g.pop("login_changed", False):
+        db.session.commit()
+
+
+def enforce_route_access():
+    """Refuse a request the table does not allow: unknown 404, anonymous to login, role 403."""
+    if request.endpoint is None:
+        return None  # routing already failed: the 404/405 stands
+    rule = rule_for(request.endpoint)
+    if rule is None:
+        current_app.logger.error("route %s is missing from ROUTE_ACCESS", request.endpoint)
+        abort(404)
+    if rule.is_public:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role not in rule.roles:
+        abort(403)
+    return None

@@ -1,0 +1,155 @@
+"""Server-side login sessions.
+
+Flask keeps its session in a signed cookie, which stays valid after logout if someone copied it.
+So each login gets a row in `login_session`; the cookie carries only a random token naming it,
+and a login counts only while its row is open, recently used and not too old.
+"""
+
+from datetime import datetime, timedelta
+
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from workshop.extensions import db, login_manager
+from workshop.models import STAFF_ROLES, LoginSession, User, utcnow
+from workshop.security import new_token, token_digest
+
+SESSION_KEY = "login_token"
+# Writing last_seen on every request would cost a write per page; a minute's slack is harmless.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def init_app(app: Flask) -> None:
+    """Wire Flask-Login to the session table."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(ask_to_log_in)
+
+
+def ask_to_log_in():
+    """Send anonymous visitors to the login page; a POST's typed text comes back to them there.
+
+    A login that timed out while someone wrote a long answer must not swallow the answer: we
+    cannot save it for an anonymous visitor, but we can hand it back to be copied.
+    """
+    from workshop.auth.forms import LoginForm
+
+    if request.method == "POST" and request.form:
+        kept = [
+            (name, value)
+            for name, value in request.form.items(multi=True)
+            if name != "csrf_token" and "password" not in name and value.strip()
+        ]
+        return render_template(
+            "auth/login.html", form=LoginForm(formdata=None), kept_text=kept
+        ), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=target))
+
+
+def begin_login(user: User) -> None:
+    """Log the user in on a fresh session: new cookie contents, new server-side login."""
+    session.clear()
+    session[SESSION_KEY] = start_login_session(user)
+    login_user(user)
+
+
+def end_login() -> None:
+    """Log out: close the server-side login and empty the cookie."""
+    end_login_session(session.get(SESSION_KEY))
+    logout_user()
+    session.clear()
+
+
+def start_login_session(user: User) -> str:
+    """Open a login for the user and return the token for the cookie."""
+    token = new_token()
+    now = utcnow()
+    db.session.add(
+        LoginSession(
+            token_hash=token_digest(token),
+            user=user,
+            created_at=now,
+            last_seen_at=now,
+            ip_address=request.remote_addr,
+            user_agent=(request.user_agent.string or "")[:255],
+        )
+    )
+    user.last_login_at = now
+    return token
+
+
+def end_login_session(token: str | None) -> None:
+    """Close the login named by the token, so its cookie no longer works anywhere."""
+    login = _find_login(token)
+    if login is not None and login.ended_at is None:
+        login.ended_at = utcnow()
+
+
+def end_all_sessions_of(user: User) -> None:
+    """Close every open login of the user (password changed, account disabled)."""
+    open_logins = select(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.ended_at.is_(None)
+    )
+    now = utcnow()
+    for login in db.session.scalars(open_logins):
+        login.ended_at = now
+
+
+def timeouts_for(user: User) -> tuple[timedelta, timedelta]:
+    """(idle, absolute) limits for the user's role; staff hold more data, so theirs are shorter."""
+    config = current_app.config
+    if user.role in STAFF_ROLES:
+        return config["STAFF_IDLE_TIMEOUT"], config["STAFF_ABSOLUTE_TIMEOUT"]
+    return config["PARTNER_IDLE_TIMEOUT"], config["PARTNER_ABSOLUTE_TIMEOUT"]
+
+
+def has_expired(login: LoginSession, now: datetime) -> bool:
+    """Whether the login has been idle or alive for longer than its role allows."""
+    idle, absolute = timeouts_for(login.user)
+    return now - login.last_seen_at > idle or now - login.created_at > absolute
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the user of an open, unexpired login named by the cookie."""
+    login = _find_login(session.get(SESSION_KEY))
+    if login is None or login.ended_at is not None or str(login.user_id) != user_id:
+        return None
+    now = utcnow()
+    if not login.user.is_active or has_expired(login, now):
+        login.ended_at = now
+        g.login_changed = True
+        session.clear()
+        flash("You were signed out after a period of inactivity. Please log in again.", "info")
+        return None
+    if now - login.last_seen_at > TOUCH_INTERVAL:
+        login.last_seen_at = now
+        g.login_changed = True
+    return login.user
+
+
+def _find_login(token: str | None) -> LoginSession | None:
+    if not token:
+        return None
+    query = (
+        select(LoginSession)
+        .options(joinedload(LoginSession.user))
+        .where(LoginSession.token_hash == token_digest(token))
+    )
+    return db.session.scalar(query)

@@ -1,0 +1,22 @@
+"""Command-line tasks: `flask --app wsgi seed-demo`."""
+
+import click
+from flask import Flask
+
+from workshop.demo import seed_demo
+from workshop.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create the demo practice (idempotent: only what is missing is added)."""
+    created = seed_demo()
+    db.session.commit()
+    click.echo(
+        "Demo data ready: {users} users and {couples} couples added, "
+        "{stages} curriculum changes.".format(**created)
+    )

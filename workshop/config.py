@@ -1,0 +1,149 @@
+"""Configuration: a class per environment, then overrides from the environment variables."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start safely with this configuration."""
+
+
+class BaseConfig:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "workshop_session"
+    # Flask-Login's remember-me cookie is never issued; keep it short should anything ask for it.
+    REMEMBER_COOKIE_DURATION = timedelta(hours=12)
+    # CSRF tokens live as long as the login session they belong to (renewed at login and logout).
+    WTF_CSRF_TIME_LIMIT = None
+    # We run the CSRF check ourselves (workshop/csrf.py) so a failed check can keep typed text.
+    WTF_CSRF_CHECK_DEFAULT = False
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    PARTNER_IDLE_TIMEOUT = timedelta(hours=2)
+    PARTNER_ABSOLUTE_TIMEOUT = timedelta(hours=24)
+    INVITATION_TTL = timedelta(days=7)
+    PASSWORD_RESET_TTL = timedelta(hours=1)
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    PASSWORD_RESET_LIMIT = "5 per hour"  # noqa: S105 - a rate, not a password
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    MAIL_BACKEND = "file"
+    MAIL_DEFAULT_SENDER = "Couples Workshop <no-reply@localhost>"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    # Links in emails are absolute; outside a request we need to know our own address.
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    REDIS_URL = None
+    DEBUG_ERRORS_IN_BROWSER = False
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False
+    DEBUG_ERRORS_IN_BROWSER = True
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+    SECRET_KEY = "testing-only-secret-key"  # noqa: S105 - never used outside the test suite
+    MAIL_BACKEND = "locmem"
+    PUBLIC_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+CONFIG_CLASSES = {
+    "production": ProductionConfig,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}
+
+# Environment variables read on top of the class, with the type each one has.
+ENV_VARIABLES = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "REDIS_URL": str,
+    "PUBLIC_URL": str,
+    "MAIL_BACKEND": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": bool,
+    "MAIL_USE_SSL": bool,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_DEFAULT_SENDER": str,
+    "STAFF_IDLE_MINUTES": int,
+    "STAFF_ABSOLUTE_HOURS": int,
+}
+
+
+def environment_name() -> str:
+    """The WORKSHOP_ENV in force; production when unset, because that is the safe default."""
+    name = os.environ.get("WORKSHOP_ENV", "production").strip().lower() or "production"
+    if name not in ENVIRONMENTS:
+        raise ConfigError(f"WORKSHOP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {name!r}")
+    return name
+
+
+def _parse(kind: type, raw: str):
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(raw)
+
+
+def read_environment() -> dict:
+    """The settings given through environment variables."""
+    found = {}
+    for name, kind in ENV_VARIABLES.items():
+        raw = os.environ.get(name)
+        if raw not in (None, ""):
+            found[name] = _parse(kind, raw)
+    return found
+
+
+def finish_config(config: dict, instance_path: str) -> None:
+    """Fill derived settings and refuse configurations that are unsafe to run."""
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    if "DATABASE_URL" in config:
+        config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    config.setdefault(
+        "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(instance_path) / 'workshop.sqlite'}"
+    )
+    config.setdefault("MAIL_FILE_PATH", str(Path(instance_path) / "outbox"))
+    if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    if "STAFF_IDLE_MINUTES" in config:
+        config["STAFF_IDLE_TIMEOUT"] = timedelta(minutes=config["STAFF_IDLE_MINUTES"])
+    if "STAFF_ABSOLUTE_HOURS" in config:
+        config["STAFF_ABSOLUTE_TIMEOUT"] = timedelta(hours=config["STAFF_ABSOLUTE_HOURS"])
+    if not config.get("SECRET_KEY"):
+        if config["ENV_NAME"] != "development":
+            raise ConfigError("SECRET_KEY must be set outside development (see README).")
+        config["SECRET_KEY"] = _development_secret(instance_path)
+
+
+def _development_secret(instance_path: str) -> str:
+    """A random key kept in instance/ so development logins survive a restart."""
+    path = Path(instance_path) / "dev-secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,53 @@
+"""Friendly error pages in the app's layout; no traceback ever reaches a browser."""
+
+import math
+import time
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from workshop.extensions import db, limiter
+
+PAGES = {400, 403, 404, 405, 429}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, render_http_error)
+    app.register_error_handler(CSRFError, render_csrf_error)
+    # Unhandled exceptions reach this as a 500 only when they are not propagated (production);
+    # tests and the development debugger still see the real traceback.
+    app.register_error_handler(500, render_unexpected_error)
+
+
+def render_http_error(error: HTTPException):
+    code = error.code or 500
+    if code == 429:
+        return _render(429, retry_minutes=_retry_minutes())
+    if code not in PAGES:
+        return error
+    return _render(code)
+
+
+def render_csrf_error(error: CSRFError):
+    return _render(400, reason="csrf")
+
+
+def render_unexpected_error(error: Exception):
+    """Roll back the half-done work and show the calm 500 page (Flask has logged the error)."""
+    db.session.rollback()
+    return _render(500)
+
+
+def _render(code: int, **context):
+    if request.path.startswith("/healthz") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=code), code
+    return render_template(f"errors/{code}.html", **context), code
+
+
+def _retry_minutes() -> int:
+    """Whole minutes until the breached rate limit lets the user try again (at least 1)."""
+    limit = limiter.current_limit
+    if limit is None:
+        return 15
+    return max(1, math.ceil((limit.reset_at - time.time()) / 60))

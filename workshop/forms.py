@@ -1,0 +1,66 @@
+"""The base form, and the CSRF check that keeps what the user typed when it fails.
+
+Flask-WTF's global check answers a failed CSRF token with a bare 400, and the user loses
+their text. We run the same check ourselves: routes that render a form are marked with
+@keeps_typed_input, and a failed check there lets the view re-render the form (its csrf_token
+field fails validation, so nothing is saved) with the typed text and a message. Every other
+state-changing request with a bad token is refused with 400.
+"""
+
+from flask import Flask, current_app, g, request
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from wtforms import PasswordField
+
+from workshop.extensions import csrf
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_FAILED_MESSAGE = (
+    "This page was open for too long, or you signed in again elsewhere, so it was not sent. "
+    "Nothing was saved, and what you typed is still here: check it and send it again."
+)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class BaseForm(FlaskForm):
+    """A FlaskForm that strips surrounding whitespace from every text field."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            # Passwords are taken exactly as typed; every other field loses stray spaces.
+            if unbound_field.field_class is not PasswordField and _strip not in filters:
+                unbound_field.kwargs["filters"] = [_strip, *filters]
+            return unbound_field.bind(form=form, **options)
+
+    @property
+    def csrf_failed(self) -> bool:
+        """Whether the form was refused because its CSRF token was missing or stale."""
+        token_field = getattr(self, "csrf_token", None)
+        return bool(token_field is not None and token_field.errors)
+
+
+def keeps_typed_input(view):
+    """Mark a form view: on a failed CSRF check it re-renders the form instead of a 400."""
+    view.keeps_typed_input = True
+    return view
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(check_csrf)
+
+
+def check_csrf():
+    """Run Flask-WTF's CSRF check on unsafe requests, sparing form views their typed text."""
+    if request.method not in UNSAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return
+    try:
+        csrf.protect()
+    except CSRFError:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if view is None or not getattr(view, "keeps_typed_input", False):
+            raise
+        g.csrf_failed = True

@@ -1,0 +1,87 @@
+"""Practices and the people in them: staff, couples and their partners."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workshop.extensions import db
+from workshop.models.types import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COUNSELOR = "counselor"
+    PARTNER = "partner"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.COUNSELOR})
+
+
+class Practice(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    users: Mapped[list["User"]] = relationship(back_populates="practice")
+
+
+class User(UserMixin, db.Model):
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'counselor', 'partner')", name="role_known"),
+        CheckConstraint("role = 'partner' OR couple_id IS NULL", name="only_partners_in_couples"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(120))
+    # Lower-cased on the way in; a partner may have no email (and so no login) yet.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    is_active: Mapped[bool] = mapped_column(default=True)
+    couple_id: Mapped[int | None] = mapped_column(ForeignKey("couple.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    practice: Mapped[Practice] = relationship(back_populates="users")
+    couple: Mapped["Couple | None"] = relationship(
+        back_populates="partners", foreign_keys=[couple_id]
+    )
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def has_login(self) -> bool:
+        return self.password_hash is not None
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.name
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class Couple(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    # The counselor who added the couple; later, workshop leads reach them through enrollments.
+    # use_alter breaks the user <-> couple cycle so tables can be created and dropped in order.
+    counselor_id: Mapped[int] = mapped_column(ForeignKey("user.id", use_alter=True), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partners: Mapped[list[User]] = relationship(
+        back_populates="couple", foreign_keys=[User.couple_id], order_by=User.id
+    )
+    counselor: Mapped[User] = relationship(foreign_keys=[counselor_id])
+    practice: Mapped[Practice] = relationship()
+
+    @property
+    def name(self) -> str:
+        return " & ".join(partner.first_name for partner in self.partners)

@@ -1,0 +1,45 @@
+"""What every template may use: the navigation for the user's role, and time formatting."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+
+from workshop.forms import CSRF_FAILED_MESSAGE
+from workshop.models import Role
+
+NAVIGATION = {
+    Role.ADMIN: [
+        ("main.home", "Home"),
+        ("practice.list_counselors", "Counselors"),
+        ("curriculum.list_stages", "Curriculum"),
+    ],
+    Role.COUNSELOR: [
+        ("main.home", "Home"),
+        ("couples.list_couples", "Couples"),
+        ("curriculum.list_stages", "Curriculum"),
+    ],
+    Role.PARTNER: [("main.home", "Home")],
+}
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(navigation)
+    app.context_processor(lambda: {"csrf_failed_message": CSRF_FAILED_MESSAGE})
+    app.add_template_filter(localtime)
+
+
+def navigation() -> dict:
+    """The menu for the current user's role (empty for anonymous visitors)."""
+    if not current_user.is_authenticated:
+        return {"navigation": []}
+    return {"navigation": NAVIGATION.get(current_user.role, [])}
+
+
+def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """A UTC datetime shown in the viewer's timezone."""
+    if value is None:
+        return ""
+    zone = current_user.timezone if current_user.is_authenticated else "UTC"
+    return value.astimezone(ZoneInfo(zone)).strftime(fmt)
