@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask
+from sqlalchemy import event
 
 from workshop import config as config_module
 from workshop.extensions import csrf, db, limiter, login_manager, mail, migrate
@@ -37,6 +38,16 @@ def _init_extensions(app: Flask) -> None:
     mail.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _enforce_sqlite_foreign_keys)
+
+
+def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    """SQLite ignores foreign keys unless asked, per connection; we want the same rules as PG."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,0 +1,113 @@
+"""Fixtures: a fresh app and database per test, clients, and one-line data factories.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. The
+schema is created once per run; each test starts from empty tables (the curriculum kept).
+"""
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from tests import factories
+from tests.helpers import Browser
+from workshop import create_app
+from workshop.curriculum.services import sync_curriculum
+from workshop.extensions import db
+
+KEPT_TABLES = {"stage"}  # the curriculum is product data, present in every database
+
+
+def test_config(database_url: str, **overrides) -> dict:
+    return {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **overrides}
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    app = create_app(test_config(database_url))
+    with app.app_context():
+        _drop_everything()
+        db.create_all()
+        sync_curriculum()
+        db.session.commit()
+    yield
+    with app.app_context():
+        _drop_everything()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_schema, database_url, tmp_path):
+    app = create_app(test_config(database_url, MAIL_FILE_PATH=str(tmp_path / "outbox")))
+    yield app
+    with app.app_context():
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def browser(app):
+    """A test client with helpers to log in and send forms with their CSRF token."""
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def make_browser(app):
+    """Another independent browser (a second person, a second device)."""
+    return lambda: Browser(app.test_client())
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    """Messages sent through the locmem mail backend during the test."""
+    from flask_mailman import mail as mailman_module
+
+    mailman_module.outbox = []
+    yield mailman_module.outbox
+
+
+@pytest.fixture
+def world(app):
+    """Two practices: counselors, couples and an admin each, for privacy and access tests."""
+    with app.app_context():
+        return factories.build_world()
+
+
+def _drop_everything() -> None:
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+
+
+def _empty_tables() -> None:
+    names = [table.name for table in db.metadata.sorted_tables if table.name not in KEPT_TABLES]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in names)
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            return
+        connection.execute(text("PRAGMA foreign_keys=OFF"))
+        for name in names:
+            connection.execute(text(f'DELETE FROM "{name}"'))
+        connection.execute(text("PRAGMA foreign_keys=ON"))
