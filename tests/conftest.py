@@ -81,7 +81,7 @@ def outbox(app):
     from flask_mailman import mail as mailman_module
 
     mailman_module.outbox = []
-    yield mailman_module.outbox
+    return mailman_module.outbox
 
 
 @pytest.fixture
@@ -105,9 +105,9 @@ def _empty_tables() -> None:
     with db.engine.begin() as connection:
         if db.engine.dialect.name == "postgresql":
             quoted = ", ".join(f'"{name}"' for name in names)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))  # noqa: S608
             return
         connection.execute(text("PRAGMA foreign_keys=OFF"))
         for name in names:
-            connection.execute(text(f'DELETE FROM "{name}"'))
+            connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our table names
         connection.execute(text("PRAGMA foreign_keys=ON"))
