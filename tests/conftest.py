@@ -19,7 +19,11 @@ KEPT_TABLES = {"stage"}  # the curriculum is product data, present in every data
 
 
 def test_config(database_url: str, **overrides) -> dict:
+    """The testing configuration on the given database, with overrides."""
     return {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **overrides}
+
+
+test_config.__test__ = False  # a helper, not a test
 
 
 @pytest.fixture(scope="session")
@@ -77,11 +81,10 @@ def runner(app):
 
 @pytest.fixture
 def outbox(app):
-    """Messages sent through the locmem mail backend during the test."""
-    from flask_mailman import mail as mailman_module
-
-    mailman_module.outbox = []
-    return mailman_module.outbox
+    """Messages sent through the locmem mail backend during the test, oldest first."""
+    mail_state = app.extensions["mailman"]
+    mail_state.outbox = []
+    return mail_state.outbox
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def make_user(
         practice_id=practice.id,
         role=role,
         name=name or f"{role.value.title()} {number}",
-        email=email if email is not None else f"{role.value}{number}@example.test",
+        email=email if email is not None else f"{role.value}{number}@example.net",
         password_hash=password_hash(password) if password else None,
         **columns,
     )
@@ -60,7 +60,7 @@ def make_couple(
     db.session.add(couple)
     db.session.flush()
     number = next(_serial)
-    emails = emails or tuple(f"{name.lower()}{number}@example.test" for name in names)
+    emails = emails or tuple(f"{name.lower()}{number}@example.net" for name in names)
     practice = db.session.get(Practice, counselor.practice_id)
     for name, email in zip(names, emails, strict=True):
         make_user(

@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from workshop.demo import seed_demo
 from workshop.extensions import db
@@ -12,6 +13,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Create the demo practice (idempotent: only what is missing is added)."""
     created = seed_demo()

@@ -31,3 +31,8 @@ def test_anonymous_visitor_is_sent_to_login(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+def test_outbox_fixture_collects_sent_mail(browser, world, outbox):
+    browser.post("/password/forgot", {"email": world.counselor})
+    assert [message.to for message in outbox] == [[world.counselor]]

@@ -1,0 +1,77 @@
+"""Errors show calm pages in the app's layout; never a traceback outside development."""
+
+import pytest
+from flask import Blueprint
+
+from tests.conftest import test_config
+from tests.helpers import text_of
+from workshop import access, create_app
+
+
+def test_unknown_page_is_a_friendly_404_in_the_layout(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    page = text_of(response)
+    assert "We could not find that page" in page
+    assert "Couples Workshop" in page  # the site header
+
+
+def test_wrong_method_is_a_friendly_405(browser, world):
+    browser.login(world.counselor)
+    response = browser.get("/logout")
+    assert response.status_code == 405
+    assert "That does not work here" in text_of(response)
+
+
+def test_wrong_role_is_a_friendly_403(browser, world):
+    browser.login(world.partner)
+    response = browser.get("/couples/")
+    assert response.status_code == 403
+    assert "This page is not for your account" in text_of(response)
+
+
+@pytest.fixture
+def production_app(database_url, app, monkeypatch):
+    """A production-configured app with one route that fails, to see what a browser gets."""
+    broken = Blueprint("broken", __name__)
+
+    @broken.get("/broken")
+    def explode():
+        raise RuntimeError("secret internals: DATABASE PASSWORD hunter2")
+
+    monkeypatch.setitem(access.ROUTE_ACCESS, "broken.explode", access.public())
+    production = create_app(
+        {
+            **test_config(database_url),
+            "ENV_NAME": "production",
+            "TESTING": False,
+            "SECRET_KEY": "production-test-key",
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
+    production.register_blueprint(broken)
+    return production
+
+
+def test_crash_shows_the_500_page_without_a_traceback(production_app):
+    response = production_app.test_client().get("/broken")
+    assert response.status_code == 500
+    page = text_of(response)
+    assert "Something went wrong on our side" in page
+    assert "Traceback" not in page
+    assert "hunter2" not in page
+    assert "RuntimeError" not in page
+
+
+def test_route_missing_from_the_access_table_is_denied(database_url, app):
+    unlisted = Blueprint("unlisted", __name__)
+
+    @unlisted.get("/unlisted")
+    def secret():
+        return "should never be served"
+
+    fresh = create_app(test_config(database_url))
+    fresh.register_blueprint(unlisted)
+    response = fresh.test_client().get("/unlisted")
+    assert response.status_code == 404
+    assert "should never be served" not in text_of(response)
