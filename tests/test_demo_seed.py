@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from tests.helpers import Browser, text_of
 from workshop.demo import DEMO_PASSWORD
 from workshop.extensions import db
-from workshop.models import Couple, User
+from workshop.models import Attendance, Couple, User, Workshop, WorkshopSession, utcnow
 
 DEMO_ACCOUNTS = [
     ("admin@example.org", "Your team"),
@@ -16,25 +16,30 @@ DEMO_ACCOUNTS = [
     ("sam@example.org", "Your sessions"),
     ("jordan@example.org", "Your sessions"),
     ("riley@example.org", "Your sessions"),
+    ("casey@example.org", "Your sessions"),
+    ("drew@example.org", "Your sessions"),
 ]
+GROUP_WORKSHOP = "Rebuilding Together: autumn group"
+PRIVATE_WORKSHOP = "Casey & Drew: private program"
 
 
-def counts(app) -> tuple[int, int]:
+def counts(app) -> tuple[int, ...]:
+    """How many users, couples, workshops and sessions the database holds."""
     with app.app_context():
-        return (
-            db.session.scalar(select(func.count(User.id))),
-            db.session.scalar(select(func.count(Couple.id))),
+        return tuple(
+            db.session.scalar(select(func.count(model.id)))
+            for model in (User, Couple, Workshop, WorkshopSession)
         )
 
 
 def test_seed_demo_is_idempotent(app, runner):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
-    assert counts(app) == (7, 2)
+    assert counts(app) == (9, 3, 2, 24)
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
-    assert "0 users and 0 couples added" in second.output
-    assert counts(app) == (7, 2)
+    assert "0 users, 0 couples and 0 workshops added" in second.output
+    assert counts(app) == (9, 3, 2, 24)
 
 
 @pytest.mark.parametrize(("email", "home_marker"), DEMO_ACCOUNTS)
@@ -52,3 +57,34 @@ def test_demo_couples_are_named_as_the_readme_says(app, runner):
     page = text_of(browser.get("/couples/"))
     assert "Alex & Sam" in page
     assert "Jordan & Riley" in page
+
+
+def test_demo_group_workshop_has_both_couples_past_attendance_and_upcoming_sessions(app, runner):
+    runner.invoke(args=["seed-demo"])
+    with app.app_context():
+        workshop = db.session.scalar(select(Workshop).where(Workshop.title == GROUP_WORKSHOP))
+        assert {e.couple.name for e in workshop.enrollments} == {"Alex & Sam", "Jordan & Riley"}
+        past = [s for s in workshop.sessions if s.starts_at < utcnow()]
+        assert 0 < len(past) < 12
+        recorded = db.session.scalar(
+            select(func.count(Attendance.id)).where(Attendance.session_id.in_([s.id for s in past]))
+        )
+        assert recorded == 4 * len(past)
+
+
+def test_counselor_two_never_sees_the_group_workshop(app, runner):
+    runner.invoke(args=["seed-demo"])
+    browser = Browser(app.test_client())
+    browser.login("counselor2@example.org", DEMO_PASSWORD)
+    pages = [text_of(browser.get(url)) for url in ("/", "/workshops/", "/agenda")]
+    assert all(GROUP_WORKSHOP not in page for page in pages)
+    assert PRIVATE_WORKSHOP in pages[1]
+
+
+def test_demo_partner_sees_upcoming_sessions(app, runner):
+    runner.invoke(args=["seed-demo"])
+    browser = Browser(app.test_client())
+    browser.login("alex@example.org", DEMO_PASSWORD)
+    page = text_of(browser.get("/"))
+    assert GROUP_WORKSHOP in page
+    assert PRIVATE_WORKSHOP not in page

@@ -64,3 +64,32 @@ def test_migrations_downgrade_to_nothing_and_up_again(empty_database_url):
         assert db.session.scalar(select(func.count(Stage.id))) == 12
         db.session.remove()
         db.engine.dispose()
+
+
+def test_upgrading_keeps_existing_accounts_and_couples(empty_database_url):
+    """Later migrations rebuild tables on SQLite; people already there must survive it."""
+    app = create_app(test_config(empty_database_url))
+    with app.app_context():
+        command.upgrade(alembic_config(), FIRST_REVISION)
+        with db.engine.begin() as connection:
+            for statement in EXISTING_ROWS:
+                connection.execute(text(statement))
+        command.upgrade(alembic_config(), "head")
+        with db.engine.connect() as connection:
+            users = connection.execute(text('SELECT id, couple_id FROM "user" ORDER BY id'))
+            assert users.all() == [(1, None), (2, 1)]
+            assert connection.execute(text("SELECT counselor_id FROM couple")).scalar() == 1
+        db.engine.dispose()
+
+
+FIRST_REVISION = "81eabf3a1132"
+EXISTING_ROWS = [
+    "INSERT INTO practice (id, name, created_at) VALUES (1, 'P', '2026-01-01 00:00:00')",
+    "INSERT INTO \"user\" (id, practice_id, role, name, email, timezone, is_active, created_at)"
+    " VALUES (1, 1, 'counselor', 'C', 'c@example.org', 'UTC', true, '2026-01-01 00:00:00')",
+    "INSERT INTO couple (id, practice_id, counselor_id, created_at)"
+    " VALUES (1, 1, 1, '2026-01-01 00:00:00')",
+    "INSERT INTO \"user\" (id, practice_id, role, name, email, timezone, is_active, created_at,"
+    " couple_id) VALUES (2, 1, 'partner', 'P', 'p@example.org', 'UTC', true,"
+    " '2026-01-01 00:00:00', 1)",
+]

@@ -54,10 +54,15 @@ def _register_blueprints(app: Flask) -> None:
     from workshop.auth.views import bp as auth_bp
     from workshop.couples.views import bp as couples_bp
     from workshop.curriculum.views import bp as curriculum_bp
+    from workshop.feeds.views import bp as feeds_bp
     from workshop.main.views import bp as main_bp
     from workshop.practice.views import bp as practice_bp
+    from workshop.scheduling.views import bp as scheduling_bp
+    from workshop.workshops.views import bp as workshops_bp
 
-    for blueprint in (main_bp, auth_bp, practice_bp, couples_bp, curriculum_bp):
+    blueprints = (main_bp, auth_bp, practice_bp, couples_bp, curriculum_bp, workshops_bp,
+                  scheduling_bp, feeds_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

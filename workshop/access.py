@@ -34,6 +34,11 @@ def roles(*allowed: Role, object_rule: str | None = None) -> Rule:
     return Rule(frozenset(allowed), object_rule)
 
 
+LED_WORKSHOP = "workshop the counselor leads or co-leads"
+LED_SESSION = "session of a workshop the counselor leads or co-leads"
+OWN_SESSION = "session the counselor leads, or the partner's couple is enrolled in"
+FEED_TOKEN = "a current calendar feed token"
+
 ANY_USER = roles(Role.ADMIN, Role.COUNSELOR, Role.PARTNER)
 STAFF = roles(Role.ADMIN, Role.COUNSELOR)
 
@@ -41,6 +46,7 @@ ROUTE_ACCESS: dict[str, Rule] = {
     "static": public(),
     "main.healthz": public(),
     "main.home": ANY_USER,
+    "main.edit_settings": ANY_USER,
     "auth.login": public(),
     "auth.logout": public(),  # anonymous logout is harmless: it ends nothing
     "auth.forgot_password": public(),
@@ -55,6 +61,28 @@ ROUTE_ACCESS: dict[str, Rule] = {
     "couples.invite_partner": roles(Role.COUNSELOR, object_rule="couple the counselor works with"),
     "curriculum.list_stages": STAFF,
     "curriculum.show_stage": STAFF,
+    "workshops.list_workshops": roles(Role.COUNSELOR),
+    "workshops.new_workshop": roles(Role.COUNSELOR),
+    "workshops.show_workshop": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "workshops.edit_workshop": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "workshops.show_roster": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "workshops.withdraw_couple": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "scheduling.plan_sessions": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "scheduling.add_session": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "scheduling.show_session": roles(Role.COUNSELOR, object_rule=LED_SESSION),
+    "scheduling.record_attendance": roles(Role.COUNSELOR, object_rule=LED_SESSION),
+    "scheduling.edit_session": roles(Role.COUNSELOR, object_rule=LED_SESSION),
+    "scheduling.cancel_session": roles(Role.COUNSELOR, object_rule=LED_SESSION),
+    "scheduling.remove_session": roles(Role.COUNSELOR, object_rule=LED_SESSION),
+    "scheduling.merge_session": roles(Role.COUNSELOR, object_rule=LED_SESSION),
+    "scheduling.move_session": roles(Role.COUNSELOR, object_rule=LED_SESSION),
+    "scheduling.list_agenda": roles(Role.COUNSELOR),
+    "scheduling.show_week": roles(Role.COUNSELOR),
+    "feeds.show_calendar": roles(Role.COUNSELOR, Role.PARTNER),
+    "feeds.rotate_token": roles(Role.COUNSELOR, Role.PARTNER),
+    "feeds.export_counselor_feed": public(object_rule=FEED_TOKEN),
+    "feeds.export_couple_feed": public(object_rule=FEED_TOKEN),
+    "feeds.download_session": roles(Role.COUNSELOR, Role.PARTNER, object_rule=OWN_SESSION),
 }
 
 

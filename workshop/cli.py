@@ -6,10 +6,12 @@ from flask.cli import with_appcontext
 
 from workshop.demo import seed_demo
 from workshop.extensions import db
+from workshop.feeds.reminders import send_reminders_command
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(send_reminders_command)
 
 
 @click.command("seed-demo")
@@ -19,6 +21,6 @@ def seed_demo_command() -> None:
     created = seed_demo()
     db.session.commit()
     click.echo(
-        "Demo data ready: {users} users and {couples} couples added, "
+        "Demo data ready: {users} users, {couples} couples and {workshops} workshops added, "
         "{stages} curriculum changes.".format(**created)
     )

@@ -22,7 +22,7 @@ class BaseConfig:
     REMEMBER_COOKIE_DURATION = timedelta(hours=12)
     # CSRF tokens live as long as the login session they belong to (renewed at login and logout).
     WTF_CSRF_TIME_LIMIT = None
-    # We run the CSRF check ourselves (workshop/csrf.py) so a failed check can keep typed text.
+    # We run the CSRF check ourselves (workshop/forms.py) so a failed check can keep typed text.
     WTF_CSRF_CHECK_DEFAULT = False
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
     STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=12)

@@ -50,4 +50,5 @@ def _retry_minutes() -> int:
     limit = limiter.current_limit
     if limit is None:
         return 15
-    return max(1, math.ceil((limit.reset_at - time.time()) / 60))
+    # Whole seconds, as in the Retry-After header, so the page and the header agree.
+    return max(1, math.ceil(int(limit.reset_at - time.time()) / 60))

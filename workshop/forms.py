@@ -10,7 +10,7 @@ state-changing request with a bad token is refused with 400.
 from flask import Flask, current_app, g, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from wtforms import PasswordField
+from wtforms import PasswordField, SelectChoice
 
 from workshop.extensions import csrf
 
@@ -51,6 +51,9 @@ def keeps_typed_input(view):
 
 def init_app(app: Flask) -> None:
     app.before_request(check_csrf)
+    # A global, not a context variable: the field macros are imported without context,
+    # and a context variable would render there as an empty notice.
+    app.add_template_global(CSRF_FAILED_MESSAGE, "csrf_failed_message")
 
 
 def check_csrf():
@@ -64,3 +67,8 @@ def check_csrf():
         if view is None or not getattr(view, "keeps_typed_input", False):
             raise
         g.csrf_failed = True
+
+
+def as_choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as the choices WTForms expects for selects, radios and checkboxes."""
+    return [SelectChoice(value, label) for value, label in pairs]

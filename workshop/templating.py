@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask_login import current_user
 
-from workshop.forms import CSRF_FAILED_MESSAGE
 from workshop.models import Role
 
 NAVIGATION = {
@@ -17,6 +16,8 @@ NAVIGATION = {
     ],
     Role.COUNSELOR: [
         ("main.home", "Home"),
+        ("scheduling.list_agenda", "Agenda"),
+        ("workshops.list_workshops", "Workshops"),
         ("couples.list_couples", "Couples"),
         ("curriculum.list_stages", "Curriculum"),
     ],
@@ -26,7 +27,6 @@ NAVIGATION = {
 
 def init_app(app: Flask) -> None:
     app.context_processor(navigation)
-    app.context_processor(lambda: {"csrf_failed_message": CSRF_FAILED_MESSAGE})
     app.add_template_filter(localtime)
 
 
@@ -37,9 +37,11 @@ def navigation() -> dict:
     return {"navigation": NAVIGATION.get(current_user.role, [])}
 
 
-def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """A UTC datetime shown in the viewer's timezone."""
+def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M",
+              zone: str | None = None) -> str:
+    """A UTC datetime shown in the viewer's timezone (or in `zone`)."""
     if value is None:
         return ""
-    zone = current_user.timezone if current_user.is_authenticated else "UTC"
+    if zone is None:
+        zone = current_user.timezone if current_user.is_authenticated else "UTC"
     return value.astimezone(ZoneInfo(zone)).strftime(fmt)

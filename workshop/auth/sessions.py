@@ -29,6 +29,8 @@ from workshop.security import new_token, token_digest
 SESSION_KEY = "login_token"
 # Writing last_seen on every request would cost a write per page; a minute's slack is harmless.
 TOUCH_INTERVAL = timedelta(seconds=60)
+# Form fields not worth handing back: the stale token and the button's own label.
+NOT_KEPT = frozenset({"csrf_token", "submit"})
 
 
 def init_app(app: Flask) -> None:
@@ -53,10 +55,14 @@ def ask_to_log_in():
         kept = [
             (name, value)
             for name, value in request.form.items(multi=True)
-            if name != "csrf_token" and "password" not in name and value.strip()
+            if name not in NOT_KEPT and "password" not in name and value.strip()
         ]
+        # The login form must post to the login page (not back here), then lead back to the
+        # form the text came from when that is a page one can open.
+        rule = request.url_rule
+        back_to = request.path if rule is not None and "GET" in (rule.methods or ()) else None
         return render_template(
-            "auth/login.html", form=LoginForm(formdata=None), kept_text=kept
+            "auth/login.html", form=LoginForm(formdata=None), kept_text=kept, next_path=back_to
         ), 401
     flash(login_manager.login_message, login_manager.login_message_category)
     target = request.full_path.rstrip("?") if request.method == "GET" else None
@@ -120,10 +126,25 @@ def timeouts_for(user: User) -> tuple[timedelta, timedelta]:
     return config["PARTNER_IDLE_TIMEOUT"], config["PARTNER_ABSOLUTE_TIMEOUT"]
 
 
-def has_expired(login: LoginSession, now: datetime) -> bool:
-    """Whether the login has been idle or alive for longer than its role allows."""
+def expiry_reason(login: LoginSession, now: datetime) -> str | None:
+    """Why the login is over (a sentence for the user), or None while it is still valid."""
     idle, absolute = timeouts_for(login.user)
-    return now - login.last_seen_at > idle or now - login.created_at > absolute
+    if now - login.created_at > absolute:
+        return (
+            f"You were signed out because a login lasts at most {_describe(absolute)}. "
+            "Please log in again."
+        )
+    if now - login.last_seen_at > idle:
+        return f"You were signed out after {_describe(idle)} without activity. Please log in again."
+    return None
+
+
+def _describe(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    if minutes % 60 or minutes < 60:
+        return f"{minutes} minute" + ("s" if minutes != 1 else "")
+    hours = minutes // 60
+    return f"{hours} hour" + ("s" if hours != 1 else "")
 
 
 def load_user(user_id: str) -> User | None:
@@ -132,11 +153,13 @@ def load_user(user_id: str) -> User | None:
     if login is None or login.ended_at is not None or str(login.user_id) != user_id:
         return None
     now = utcnow()
-    if not login.user.is_active or has_expired(login, now):
+    reason = expiry_reason(login, now)
+    if not login.user.is_active or reason:
         login.ended_at = now
         g.login_changed = True
         session.clear()
-        flash("You were signed out after a period of inactivity. Please log in again.", "info")
+        if reason:
+            flash(reason, "info")
         return None
     if now - login.last_seen_at > TOUCH_INTERVAL:
         login.last_seen_at = now

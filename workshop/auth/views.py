@@ -50,7 +50,7 @@ def login():
             return redirect(next_path or url_for("main.home"))
         g.login_failed = True
         form.form_errors.append(services.LOGIN_FAILED)
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, next_path=next_path)
 
 
 @bp.post("/logout")

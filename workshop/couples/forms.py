@@ -33,6 +33,12 @@ class AddCoupleForm(BaseForm):
             return False
         return True
 
+    def email_field(self, email: str) -> EmailField:
+        """The field in which this (normalised) address was typed."""
+        if (self.second_email.data or "").lower() == email:
+            return self.second_email
+        return self.first_email
+
 
 class EditPartnerForm(BaseForm):
     name = StringField(

@@ -1,20 +1,45 @@
 """Scoped reads: a counselor reaches only the couples they work with."""
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from workshop.extensions import db
-from workshop.models import Couple, Role, User
+from workshop.models import Couple, Enrollment, EnrollmentStatus, Role, User, Workshop
 
 PAGE_SIZE = 20
 
 
 def couples_query_for(counselor: User):
-    """The couples this counselor works with (today: the ones they added)."""
-    return select(Couple).where(
-        Couple.counselor_id == counselor.id, Couple.practice_id == counselor.practice_id
+    """The couples this counselor works with: added by them, or enrolled in a workshop they
+    lead or co-lead (a withdrawn couple stays reachable: their history is still there)."""
+    from workshop.workshops.queries import led_by
+
+    in_their_workshop = exists().where(
+        Enrollment.couple_id == Couple.id,
+        Enrollment.workshop_id == Workshop.id,
+        led_by(counselor),
     )
+    return select(Couple).where(
+        Couple.practice_id == counselor.practice_id,
+        or_(Couple.counselor_id == counselor.id, in_their_workshop),
+    )
+
+
+def enrollable_couples(counselor: User, workshop_id: int) -> list[Couple]:
+    """Couples this counselor works with who are not on the workshop's roster now."""
+    on_roster = exists().where(
+        Enrollment.couple_id == Couple.id,
+        Enrollment.workshop_id == workshop_id,
+        Enrollment.status == EnrollmentStatus.ENROLLED,
+    )
+    query = (
+        couples_query_for(counselor)
+        .where(~on_roster)
+        .options(selectinload(Couple.partners))
+        .order_by(Couple.id)
+    )
+    return list(db.session.scalars(query))
 
 
 def get_couple_or_404(couple_id: int, counselor: User) -> Couple:
@@ -34,4 +59,5 @@ def paginate_couples(counselor: User, page: int):
         .options(selectinload(Couple.partners))
         .order_by(Couple.created_at.desc(), Couple.id.desc())
     )
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    # error_out: a page past the end (or below 1) is a 404, not an empty "no couples yet".
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=True)

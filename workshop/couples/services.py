@@ -1,8 +1,10 @@
 """Rules for couples: adding them and inviting their partners."""
 
+from sqlalchemy import update
+
 from workshop.auth.services import normalise_email, send_invitation
 from workshop.extensions import db
-from workshop.models import Couple, Role, User
+from workshop.models import AccountToken, Couple, Role, User, utcnow
 from workshop.practice.services import EmailTaken, ensure_email_free
 
 __all__ = ["EmailTaken", "add_couple", "invite_partner", "update_partner"]
@@ -30,19 +32,30 @@ def add_couple(counselor: User, partners: list[tuple[str, str | None]]) -> Coupl
 
 def update_partner(counselor: User, partner: User, name: str, email: str | None) -> bool:
     """Rename a partner or set the email of one without a login; True when an invite went out."""
-    partner.name = name
     new_email = normalise_email(email) if email else None
+    if new_email != partner.email:
+        if partner.has_login:
+            raise PartnerHasLogin
+        if new_email is not None:
+            ensure_email_free(new_email, allowed_owner=partner)
+    partner.name = name
     if new_email == partner.email:
         return False
-    if partner.has_login:
-        raise PartnerHasLogin
-    if new_email is not None:
-        ensure_email_free(new_email, allowed_owner=partner)
     partner.email = new_email
+    retire_links(partner)
     if new_email is None:
         return False
     send_invitation(partner, invited_by=counselor)
     return True
+
+
+def retire_links(user: User) -> None:
+    """Void the user's unused password links: those sent to an old address must not open it."""
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 def invite_partner(counselor: User, partner: User) -> bool:

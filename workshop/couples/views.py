@@ -7,6 +7,8 @@ from workshop.couples import queries, services
 from workshop.couples.forms import AddCoupleForm, EditPartnerForm, InvitePartnerForm
 from workshop.extensions import db
 from workshop.forms import keeps_typed_input
+from workshop.workshops.queries import get_workshop_or_404
+from workshop.workshops.services import CapacityReached, enroll_couple
 
 bp = Blueprint("couples", __name__, url_prefix="/couples")
 EMAIL_TAKEN = "An account with this email address already exists."
@@ -22,7 +24,10 @@ def list_couples():
 @bp.route("/new", methods=["GET", "POST"])
 @keeps_typed_input
 def add_couple():
-    """Add a couple and invite the partners whose email is known."""
+    """Add a couple and invite the partners whose email is known (and enroll them in
+    `?workshop=<id>` when they are added from a workshop's roster)."""
+    workshop_id = request.args.get("workshop", type=int)
+    workshop = get_workshop_or_404(workshop_id, current_user) if workshop_id else None
     form = AddCoupleForm()
     if form.validate_on_submit():
         partners = [
@@ -31,13 +36,19 @@ def add_couple():
         ]
         try:
             couple = services.add_couple(current_user, partners)
-        except services.EmailTaken:
-            form.form_errors.append(EMAIL_TAKEN + " Each partner needs an address of their own.")
+            if workshop is not None:
+                enroll_couple(workshop, couple)
+        except services.EmailTaken as taken:
+            form.email_field(taken.email).errors.append(EMAIL_TAKEN)
+        except CapacityReached:
+            form.form_errors.append(f"{workshop.title} is full; raise its capacity first.")
         else:
             db.session.commit()
             flash(f"{couple.name} added. Invitations are on their way.", "success")
+            if workshop is not None:
+                return redirect(url_for("workshops.show_roster", workshop_id=workshop.id))
             return redirect(url_for("couples.show_couple", couple_id=couple.id))
-    return render_template("couples/add_couple.html", form=form)
+    return render_template("couples/add_couple.html", form=form, workshop=workshop)
 
 
 @bp.get("/<int:couple_id>")
@@ -80,4 +91,6 @@ def invite_partner(couple_id: int, partner_id: int):
     if InvitePartnerForm().validate_on_submit() and services.invite_partner(current_user, partner):
         db.session.commit()
         flash(f"Invitation sent to {partner.email}.", "success")
+    elif partner.has_login:
+        flash(f"{partner.name} already has an account; no invitation was needed.", "info")
     return redirect(url_for("couples.show_couple", couple_id=couple.id))

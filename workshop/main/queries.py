@@ -4,7 +4,9 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import selectinload
 
 from workshop.extensions import db
-from workshop.models import Couple, Role, Stage, User
+from workshop.models import Couple, Role, Stage, User, utcnow
+from workshop.scheduling import agenda
+from workshop.scheduling import queries as scheduling_queries
 
 HOME_LIST_LENGTH = 10
 
@@ -14,11 +16,17 @@ def home_data(user: User) -> dict:
     if user.role == Role.ADMIN:
         return {"counselors": practice_staff(user.practice_id)}
     if user.role == Role.COUNSELOR:
+        today, upcoming = agenda.today_and_upcoming(user, limit=HOME_LIST_LENGTH)
         return {
             "couples": couples_of_counselor(user.id, limit=HOME_LIST_LENGTH),
             "stage_count": db.session.scalar(select(func.count(Stage.id))),
+            "today": today,
+            "upcoming": upcoming,
         }
-    return {"couple": couple_with_partners(user.couple_id)}
+    return {
+        "couple": couple_with_partners(user.couple_id),
+        "sessions": scheduling_queries.upcoming_sessions(user, utcnow(), limit=HOME_LIST_LENGTH),
+    }
 
 
 def practice_staff(practice_id: int) -> list[User]:

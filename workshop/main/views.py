@@ -1,9 +1,12 @@
 """The home page of each role, and the health check."""
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
+from workshop.extensions import db
+from workshop.forms import keeps_typed_input
 from workshop.main import queries
+from workshop.main.forms import SettingsForm
 
 bp = Blueprint("main", __name__)
 
@@ -21,3 +24,16 @@ def healthz():
     checks = queries.health_checks(current_app.config.get("REDIS_URL"))
     healthy = all(state == "ok" for state in checks.values())
     return jsonify(status="ok" if healthy else "error", **checks), 200 if healthy else 503
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@keeps_typed_input
+def edit_settings():
+    """The user's own settings: the timezone their times are shown in."""
+    form = SettingsForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.timezone = form.timezone.data
+        db.session.commit()
+        flash("Settings saved.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("main/edit_settings.html", form=form)

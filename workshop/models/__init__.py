@@ -4,10 +4,36 @@ from workshop.models.auth import AccountToken, LoginSession, TokenPurpose
 from workshop.models.curriculum import Stage
 from workshop.models.people import STAFF_ROLES, Couple, Practice, Role, User
 from workshop.models.types import utcnow
+from workshop.models.workshops import (
+    Attendance,
+    AttendanceStatus,
+    Enrollment,
+    EnrollmentStatus,
+    SessionReminder,
+    SessionStage,
+    SessionStatus,
+    Workshop,
+    WorkshopCounselor,
+    WorkshopFormat,
+    WorkshopSession,
+    WorkshopStatus,
+)
 
 __all__ = [
     "STAFF_ROLES",
     "AccountToken",
+    "Attendance",
+    "AttendanceStatus",
+    "Enrollment",
+    "EnrollmentStatus",
+    "SessionReminder",
+    "SessionStage",
+    "SessionStatus",
+    "Workshop",
+    "WorkshopCounselor",
+    "WorkshopFormat",
+    "WorkshopSession",
+    "WorkshopStatus",
     "Couple",
     "LoginSession",
     "Practice",

@@ -46,6 +46,8 @@ class User(UserMixin, db.Model):
     couple_id: Mapped[int | None] = mapped_column(ForeignKey("couple.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Secret part of the counselor's calendar feed URL; rotating it retires the old URL.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     practice: Mapped[Practice] = relationship(back_populates="users")
     couple: Mapped["Couple | None"] = relationship(
@@ -75,6 +77,8 @@ class Couple(db.Model):
     # use_alter breaks the user <-> couple cycle so tables can be created and dropped in order.
     counselor_id: Mapped[int] = mapped_column(ForeignKey("user.id", use_alter=True), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Secret part of the couple's calendar feed URL, shared by both partners.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     partners: Mapped[list[User]] = relationship(
         back_populates="couple", foreign_keys=[User.couple_id], order_by=User.id

@@ -1,7 +1,7 @@
 """Forms of the practice administration."""
 
 from wtforms import EmailField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from workshop.forms import BaseForm
 
@@ -22,7 +22,8 @@ def email_validators(required: bool) -> list:
         Length(max=254, message="An email address has at most 254 characters."),
         Email("Enter an email address like name@example.org."),
     ]
-    return [DataRequired("Enter an email address."), *rules] if required else rules
+    # Optional() stops the chain on an empty field: Email() alone refuses "" as malformed.
+    return [DataRequired("Enter an email address."), *rules] if required else [Optional(), *rules]
 
 
 class InviteCounselorForm(BaseForm):

@@ -6,14 +6,18 @@ from workshop.models import Role, User
 
 
 class EmailTaken(Exception):
-    """Another account already uses this email address."""
+    """Another account already uses this email address (`.email`, normalised)."""
+
+    def __init__(self, email: str):
+        super().__init__(email)
+        self.email = email
 
 
 def ensure_email_free(email: str, allowed_owner: User | None = None) -> None:
     """Raise EmailTaken unless the address is unused (or used by `allowed_owner`)."""
     owner = find_user_by_email(email)
     if owner is not None and owner is not allowed_owner:
-        raise EmailTaken
+        raise EmailTaken(normalise_email(email))
 
 
 def invite_counselor(admin: User, name: str, email: str) -> User:

@@ -47,4 +47,6 @@ def resend_invitation(user_id: int):
         services.resend_staff_invitation(current_user, staff)
         db.session.commit()
         flash(f"A new invitation is on its way to {staff.email}.", "success")
+    elif staff.has_login:
+        flash(f"{staff.name} already has an account; no invitation was needed.", "info")
     return redirect(url_for("practice.list_counselors"))

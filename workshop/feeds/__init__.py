@@ -1,0 +1,1 @@
+"""Calendar feeds (.ics) of sessions, and the email reminders sent before them."""

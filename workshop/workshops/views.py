@@ -1,0 +1,142 @@
+"""Workshops: list, create, edit, and the roster of enrolled couples."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from workshop.couples.queries import enrollable_couples, get_couple_or_404
+from workshop.extensions import db
+from workshop.forms import as_choices, keeps_typed_input
+from workshop.models import utcnow
+from workshop.workshops import queries, services
+from workshop.workshops.forms import EnrollCoupleForm, WithdrawForm, WorkshopForm
+
+bp = Blueprint("workshops", __name__, url_prefix="/workshops")
+STALE_MESSAGE = (
+    "Someone else saved this workshop while you were editing. Your changes are below but were "
+    "not saved: compare them with the current version and save again."
+)
+
+
+@bp.get("/")
+def list_workshops():
+    """The workshops this counselor leads or co-leads."""
+    page = queries.paginate_workshops(current_user, request.args.get("page", 1, type=int))
+    return render_template("workshops/list_workshops.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@keeps_typed_input
+def new_workshop():
+    """Create a workshop led by the current counselor."""
+    form = _workshop_form(timezone=current_user.timezone)
+    if form.validate_on_submit():
+        workshop = services.create_workshop(current_user, _details(form))
+        db.session.commit()
+        flash("Workshop created. Next: plan its sessions from the curriculum.", "success")
+        return redirect(url_for("scheduling.plan_sessions", workshop_id=workshop.id))
+    return render_template("workshops/new_workshop.html", form=form)
+
+
+@bp.get("/<int:workshop_id>")
+def show_workshop(workshop_id: int):
+    """The workshop's sessions and roster at a glance."""
+    workshop = queries.get_workshop_or_404(workshop_id, current_user)
+    return render_template(
+        "workshops/show_workshop.html",
+        workshop=workshop,
+        sessions=queries.sessions_of(workshop.id),
+        enrollments=queries.active_enrollments(workshop.id),
+        now=utcnow(),
+    )
+
+
+@bp.route("/<int:workshop_id>/edit", methods=["GET", "POST"])
+@keeps_typed_input
+def edit_workshop(workshop_id: int):
+    """Edit the workshop's details; a stale edit is refused with the typed text kept."""
+    workshop = queries.get_workshop_or_404(workshop_id, current_user)
+    form = _workshop_form(obj=workshop, lead_id=workshop.lead_id)
+    if request.method == "GET":
+        form.co_counselors.data = [c.id for c in workshop.co_counselors]
+        form.version.data = workshop.version
+    if form.validate_on_submit():
+        try:
+            services.update_workshop(workshop, _details(form), _int(form.version.data))
+        except services.StaleEdit:
+            form.form_errors.append(STALE_MESSAGE)
+            form.version.data = workshop.version
+        except services.CapacityBelowRoster as error:
+            form.capacity.errors.append(
+                f"{error.enrolled} couples are enrolled; withdraw some before lowering capacity."
+            )
+        else:
+            db.session.commit()
+            flash("Workshop saved.", "success")
+            return redirect(url_for("workshops.show_workshop", workshop_id=workshop.id))
+    return render_template("workshops/edit_workshop.html", form=form, workshop=workshop)
+
+
+@bp.route("/<int:workshop_id>/roster", methods=["GET", "POST"])
+@keeps_typed_input
+def show_roster(workshop_id: int):
+    """The enrolled couples, and a form to enroll another one."""
+    workshop = queries.get_workshop_or_404(workshop_id, current_user)
+    enrollments = queries.active_enrollments(workshop.id)
+    form = EnrollCoupleForm()
+    form.couple.choices = as_choices(
+        (c.id, c.name) for c in enrollable_couples(current_user, workshop.id)
+    )
+    if form.validate_on_submit():
+        couple = get_couple_or_404(form.couple.data, current_user)
+        try:
+            services.enroll_couple(workshop, couple)
+        except services.CapacityReached:
+            form.couple.errors.append(f"The workshop is full ({workshop.capacity} couples).")
+        except services.AlreadyEnrolled:
+            form.couple.errors.append(f"{couple.name} is already enrolled.")
+        else:
+            db.session.commit()
+            flash(f"{couple.name} enrolled.", "success")
+            return redirect(url_for("workshops.show_roster", workshop_id=workshop.id))
+    return render_template("workshops/show_roster.html", workshop=workshop, form=form,
+                           enrollments=enrollments, withdraw_form=WithdrawForm())
+
+
+@bp.post("/<int:workshop_id>/roster/<int:enrollment_id>/withdraw")
+def withdraw_couple(workshop_id: int, enrollment_id: int):
+    """Take a couple off the roster."""
+    workshop = queries.get_workshop_or_404(workshop_id, current_user)
+    enrollment = queries.get_enrollment_or_404(workshop, enrollment_id)
+    if WithdrawForm().validate_on_submit():
+        services.withdraw_couple(enrollment)
+        db.session.commit()
+        flash("The couple was withdrawn from the workshop.", "success")
+    return redirect(url_for("workshops.show_roster", workshop_id=workshop.id))
+
+
+def _workshop_form(lead_id: int | None = None, **kwargs) -> WorkshopForm:
+    form = WorkshopForm(**kwargs)
+    counselors = queries.practice_counselors(current_user.practice_id,
+                                             excluding=lead_id or current_user.id)
+    form.co_counselors.choices = as_choices((c.id, c.name) for c in counselors)
+    return form
+
+
+def _details(form: WorkshopForm) -> services.WorkshopDetails:
+    return services.WorkshopDetails(
+        title=form.title.data,
+        description=form.description.data or "",
+        format=form.format.data,
+        location=form.location.data or "",
+        video_url=form.video_url.data or "",
+        timezone=form.timezone.data,
+        capacity=form.capacity.data,
+        co_counselor_ids=form.co_counselors.data or [],
+    )
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # no readable version: treat as stale rather than overwrite blindly
