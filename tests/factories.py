@@ -33,16 +33,17 @@ def make_user(
     practice: Practice,
     role: Role,
     name: str | None = None,
-    email: str | None = None,
+    email: str | None = "",
     password: str | None = PASSWORD,
     **columns,
 ) -> User:
+    """A user; email "" (the default) makes up a unique address, None means no email."""
     number = next(_serial)
     user = User(
         practice_id=practice.id,
         role=role,
         name=name or f"{role.value.title()} {number}",
-        email=email if email is not None else f"{role.value}{number}@example.net",
+        email=f"{role.value}{number}@example.net" if email == "" else email,
         password_hash=password_hash(password) if password else None,
         **columns,
     )

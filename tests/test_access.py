@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import pytest
 from flask import Blueprint, url_for
 
-from tests.factories import make_user
+from tests.factories import make_couple, make_user
 from tests.helpers import Browser
+from tests.workshops.builders import Builder
 from workshop import access
 from workshop.access import ROUTE_ACCESS, Rule
 from workshop.auth.services import issue_token
@@ -46,6 +47,10 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     ),
     "staff of the admin's practice": ObjectRule(frozenset({"admin"}), ("user_id",)),
     "an unused, unexpired token": ObjectRule(frozenset(), ("token",)),
+    access.LED_WORKSHOP: ObjectRule(frozenset({"counselor"}), ("workshop_id", "enrollment_id")),
+    access.LED_SESSION: ObjectRule(frozenset({"counselor"}), ("session_id", "direction")),
+    access.OWN_SESSION: ObjectRule(frozenset({"counselor", "partner"}), ("session_id",)),
+    access.CURRENT_FEED_URL: ObjectRule(frozenset(), ("counselor_token", "couple_token")),
 }
 # URL values that name nobody's object.
 PLAIN_URL_VALUES = {"filename": "css/app.css", "key": "readiness"}
@@ -118,7 +123,21 @@ def walked_routes(app, objects: dict) -> list[tuple[str, str, str]]:
                 methods = ["GET"]  # public forms have their own tests (and rate limits)
             url = url_for(url_rule.endpoint, **url_values(url_rule, rule, objects))
             walked += [(url_rule.endpoint, method, url) for method in methods]
-    return sorted(walked, key=lambda route: route[0] == "auth.logout")
+    return sorted(walked, key=walk_order)
+
+
+# Routes that destroy the walked object come after every other visit of it (the owner's POST
+# really removes and merges), and logout ends the login, so it comes last of all.
+WALKED_LAST = ["scheduling.merge_session", "scheduling.remove_session", "auth.logout"]
+
+
+def walk_order(route: tuple[str, str, str]) -> int:
+    endpoint = route[0]
+    return WALKED_LAST.index(endpoint) + 1 if endpoint in WALKED_LAST else 0
+
+
+COUNSELOR_FEED_TOKEN = "walk-counselor-feed-token"
+COUPLE_FEED_TOKEN = "walk-couple-feed-token"
 
 
 @pytest.fixture
@@ -128,13 +147,25 @@ def objects(app, world) -> dict:
         practice = db.session.get(Practice, world.practice_id)
         invited = make_user(practice, Role.COUNSELOR, name="Invited Counselor", password=None)
         token = issue_token(invited, TokenPurpose.INVITATION)
+        # Feed tokens of a counselor and couple outside the walk: no walker's rotation retires them.
+        invited.calendar_token = COUNSELOR_FEED_TOKEN
+        make_couple(invited, ("Casey", "Robin")).calendar_token = COUPLE_FEED_TOKEN
         db.session.commit()
-        return {
-            "couple_id": world.couple_id,
-            "partner_id": world.partner_id,
-            "user_id": invited.id,
-            "token": token,
-        }
+        invited_id = invited.id
+    # The counselor's workshop, with world's couple enrolled and three sessions to come.
+    workshop = Builder(app, world).workshop(couples=(world.couple_id,), sessions=3)
+    return {
+        "workshop_id": workshop.id,
+        "enrollment_id": workshop.enrollment_ids[0],
+        "session_id": workshop.session_ids[0],
+        "direction": "later",
+        "couple_id": world.couple_id,
+        "partner_id": world.partner_id,
+        "user_id": invited_id,
+        "token": token,
+        "counselor_token": COUNSELOR_FEED_TOKEN,
+        "couple_token": COUPLE_FEED_TOKEN,
+    }
 
 
 def endpoints_missing_from_table(app) -> set[str]:
@@ -191,6 +222,28 @@ DESIGNED_ACCESS = {
     "couples.invite_partner": "counselor, own object",
     "curriculum.list_stages": "admin counselor",
     "curriculum.show_stage": "admin counselor",
+    "workshops.list_workshops": "counselor",
+    "workshops.new_workshop": "counselor",
+    "workshops.show_workshop": "counselor, own object",
+    "workshops.edit_workshop": "counselor, own object",
+    "workshops.show_roster": "counselor, own object",
+    "workshops.withdraw_couple": "counselor, own object",
+    "scheduling.plan_sessions": "counselor, own object",
+    "scheduling.add_session": "counselor, own object",
+    "scheduling.show_session": "counselor, own object",
+    "scheduling.record_attendance": "counselor, own object",
+    "scheduling.edit_session": "counselor, own object",
+    "scheduling.cancel_session": "counselor, own object",
+    "scheduling.remove_session": "counselor, own object",
+    "scheduling.merge_session": "counselor, own object",
+    "scheduling.move_session": "counselor, own object",
+    "scheduling.list_agenda": "counselor",
+    "scheduling.show_week": "counselor",
+    "feeds.show_calendar": "counselor partner",
+    "feeds.rotate_token": "counselor partner",
+    "feeds.export_counselor_feed": "public",
+    "feeds.export_couple_feed": "public",
+    "feeds.download_session": "counselor partner, own object",
 }
 
 

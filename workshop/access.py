@@ -37,7 +37,7 @@ def roles(*allowed: Role, object_rule: str | None = None) -> Rule:
 LED_WORKSHOP = "workshop the counselor leads or co-leads"
 LED_SESSION = "session of a workshop the counselor leads or co-leads"
 OWN_SESSION = "session the counselor leads, or the partner's couple is enrolled in"
-FEED_TOKEN = "a current calendar feed token"
+CURRENT_FEED_URL = "a current calendar feed token"
 
 ANY_USER = roles(Role.ADMIN, Role.COUNSELOR, Role.PARTNER)
 STAFF = roles(Role.ADMIN, Role.COUNSELOR)
@@ -80,8 +80,8 @@ ROUTE_ACCESS: dict[str, Rule] = {
     "scheduling.show_week": roles(Role.COUNSELOR),
     "feeds.show_calendar": roles(Role.COUNSELOR, Role.PARTNER),
     "feeds.rotate_token": roles(Role.COUNSELOR, Role.PARTNER),
-    "feeds.export_counselor_feed": public(object_rule=FEED_TOKEN),
-    "feeds.export_couple_feed": public(object_rule=FEED_TOKEN),
+    "feeds.export_counselor_feed": public(object_rule=CURRENT_FEED_URL),
+    "feeds.export_couple_feed": public(object_rule=CURRENT_FEED_URL),
     "feeds.download_session": roles(Role.COUNSELOR, Role.PARTNER, object_rule=OWN_SESSION),
 }
 

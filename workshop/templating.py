@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, has_request_context
 from flask_login import current_user
 
 from workshop.models import Role
@@ -19,9 +19,10 @@ NAVIGATION = {
         ("scheduling.list_agenda", "Agenda"),
         ("workshops.list_workshops", "Workshops"),
         ("couples.list_couples", "Couples"),
+        ("feeds.show_calendar", "Calendar"),
         ("curriculum.list_stages", "Curriculum"),
     ],
-    Role.PARTNER: [("main.home", "Home")],
+    Role.PARTNER: [("main.home", "Home"), ("feeds.show_calendar", "Calendar")],
 }
 
 
@@ -32,7 +33,8 @@ def init_app(app: Flask) -> None:
 
 def navigation() -> dict:
     """The menu for the current user's role (empty for anonymous visitors)."""
-    if not current_user.is_authenticated:
+    # Emails rendered from the command line have no request, and so no current_user at all.
+    if not has_request_context() or not current_user.is_authenticated:
         return {"navigation": []}
     return {"navigation": NAVIGATION.get(current_user.role, [])}
 
@@ -43,5 +45,6 @@ def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M",
     if value is None:
         return ""
     if zone is None:
-        zone = current_user.timezone if current_user.is_authenticated else "UTC"
+        signed_in = has_request_context() and current_user.is_authenticated
+        zone = current_user.timezone if signed_in else "UTC"
     return value.astimezone(ZoneInfo(zone)).strftime(fmt)

@@ -102,12 +102,12 @@ class Builder:
             return made.id
 
     def _session(self, workshop, starts_at, minutes, stage_keys) -> WorkshopSession:
+        stages = list(db.session.scalars(select(Stage).where(Stage.key.in_(stage_keys))))
         session = WorkshopSession(
             workshop=workshop, starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=minutes),
-            location=workshop.location, video_url=workshop.video_url,
+            location=workshop.location, video_url=workshop.video_url, stages=stages,
         )
-        session.stages = list(db.session.scalars(select(Stage).where(Stage.key.in_(stage_keys))))
         db.session.add(session)
         return session
 
@@ -115,7 +115,11 @@ class Builder:
                emails=None) -> int:
         with self.database():
             owner = db.session.get(User, user_id(counselor or self.world.counselor))
-            return make_couple(owner, names, emails).id
+            couple = make_couple(owner, names, emails)
+            for partner, email in zip(couple.partners, emails or names, strict=True):
+                if email is None:  # make_user would invent an address for None
+                    partner.email = None
+            return couple.id
 
     def counselor(self, name: str | None = None, practice_id: int | None = None) -> str:
         """A new counselor's email (default: in the world's first practice)."""
@@ -175,6 +179,12 @@ def input_value(page: str, name: str) -> str | None:
         return None
     value = re.search(r'\bvalue="([^"]*)"', tag.group(0))
     return unescape(value.group(1)) if value else ""
+
+
+def checked_values(page: str, name: str) -> list[str]:
+    """The values of the ticked checkboxes (or radio buttons) called `name`."""
+    tags = re.findall(rf'<input[^>]*\bname="{name}"[^>]*>', page)
+    return [re.search(r'\bvalue="([^"]*)"', tag).group(1) for tag in tags if " checked" in tag]
 
 
 def textarea_value(page: str, name: str) -> str | None:

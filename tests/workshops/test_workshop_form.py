@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import text_of
-from tests.workshops.builders import field_error, input_value, textarea_value, user_id
+from tests.workshops.builders import checked_values, field_error, input_value, textarea_value, user_id
 from workshop.extensions import db
 from workshop.models import Workshop
 
@@ -135,7 +135,7 @@ def test_an_admin_or_partner_of_the_practice_cannot_be_made_co_counselor(app, co
         ({"capacity": "51"}, "capacity", "Enter a number from 1 to 50."),
         ({"capacity": "abc"}, "capacity", "Enter a number from 1 to 50."),
         ({"capacity": ""}, "capacity", "Enter how many couples can join."),
-        ({"format": "retreat"}, "format", "Choose a format."),
+        ({"format": "retreat"}, "format", "Choose one of the two formats."),
     ],
 )
 def test_bad_input_is_explained_on_its_field_and_the_typed_text_kept(
@@ -168,7 +168,9 @@ def test_a_private_program_is_for_exactly_one_couple(app, counselor):
 
 def edit_data(page: str, **changes) -> dict:
     """The edit form as the page shows it, with some fields changed."""
-    return {**NEW_WORKSHOP, "version": input_value(page, "version"), **changes}
+    shown = {"version": input_value(page, "version"),
+             "co_counselors": checked_values(page, "co_counselors")}
+    return {**NEW_WORKSHOP, **shown, **changes}
 
 
 def test_counselor_edits_a_workshop(app, counselor, build):

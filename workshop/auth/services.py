@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from workshop.auth.sessions import end_all_sessions_of
 from workshop.extensions import db
@@ -106,13 +106,18 @@ def set_password_with_token(token: str, password: str) -> User:
     record = find_usable_token(token)
     user = record.user
     user.password_hash = hash_password(password)
-    now = utcnow()
-    for other in db.session.scalars(
-        select(AccountToken).where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
-    ):
-        other.used_at = now
+    retire_links(user)
     end_all_sessions_of(user)
     return user
+
+
+def retire_links(user: User) -> None:
+    """Void the user's unused password links (this one once used, or those sent elsewhere)."""
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 def _token_ttl(purpose: TokenPurpose) -> timedelta:

@@ -1,10 +1,8 @@
 """Rules for couples: adding them and inviting their partners."""
 
-from sqlalchemy import update
-
-from workshop.auth.services import normalise_email, send_invitation
+from workshop.auth.services import normalise_email, retire_links, send_invitation
 from workshop.extensions import db
-from workshop.models import AccountToken, Couple, Role, User, utcnow
+from workshop.models import Couple, Role, User
 from workshop.practice.services import EmailTaken, ensure_email_free
 
 __all__ = ["EmailTaken", "add_couple", "invite_partner", "update_partner"]
@@ -47,15 +45,6 @@ def update_partner(counselor: User, partner: User, name: str, email: str | None)
         return False
     send_invitation(partner, invited_by=counselor)
     return True
-
-
-def retire_links(user: User) -> None:
-    """Void the user's unused password links: those sent to an old address must not open it."""
-    db.session.execute(
-        update(AccountToken)
-        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
 
 
 def invite_partner(counselor: User, partner: User) -> bool:

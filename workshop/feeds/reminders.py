@@ -24,8 +24,7 @@ from workshop.models import (
     WorkshopStatus,
     utcnow,
 )
-from workshop.scheduling.notifications import when_for
-from workshop.scheduling.queries import enrolled_couples
+from workshop.scheduling.notifications import reachable_partners, when_for
 
 REMIND_AHEAD = timedelta(hours=24)
 
@@ -43,11 +42,13 @@ def send_due_reminders(now: datetime) -> int:
     sent = 0
     for session_id in due_session_ids(now):
         try:
-            sent += queue_reminders(session_id)
+            queued = queue_reminders(session_id)
             db.session.commit()  # the emails leave only now
         except IntegrityError:
             # Another run reminded this session at the same moment; its emails stand.
             db.session.rollback()
+        else:
+            sent += queued
     return sent
 
 
@@ -79,21 +80,14 @@ def queue_reminders(session_id: int) -> int:
     reminded = already_reminded(session)
     partners = [p for p in reachable_partners(session) if p.id not in reminded]
     for partner in partners:
-        db.session.add(SessionReminder(session_id=session.id, partner_id=partner.id,
-                                       starts_at=session.starts_at))
+        db.session.add(
+            SessionReminder(
+                session_id=session.id, partner_id=partner.id, starts_at=session.starts_at
+            )
+        )
         _queue_reminder(session, partner)
     db.session.flush()  # a clash with another run surfaces here, before any email leaves
     return len(partners)
-
-
-def reachable_partners(session: WorkshopSession) -> list[User]:
-    """Partners of the couples enrolled now who have an email and an active account."""
-    return [
-        partner
-        for couple in enrolled_couples(session.workshop_id)
-        for partner in couple.partners
-        if partner.email and partner.is_active
-    ]
 
 
 def already_reminded(session: WorkshopSession) -> set[int]:

@@ -13,7 +13,6 @@ from workshop.scheduling.queries import get_session_or_404
 bp = Blueprint("feeds", __name__)
 
 
-# The feeds come before the rotation route: the access walk fetches them before it rotates.
 @bp.get("/feeds/counselor/<counselor_token>.ics")
 def export_counselor_feed(counselor_token: str):
     """All sessions of the workshops a counselor leads, for their calendar app."""
@@ -45,9 +44,13 @@ def show_calendar():
     if services.ensure_token(owner):
         db.session.commit()
     feed_url = _feed_url(owner)
-    return render_template("feeds/show_calendar.html", feed_url=feed_url,
-                           webcal_url=_webcal(feed_url), shared=isinstance(owner, Couple),
-                           form=forms.RotateTokenForm())
+    return render_template(
+        "feeds/show_calendar.html",
+        feed_url=feed_url,
+        webcal_url=_webcal(feed_url),
+        shared=isinstance(owner, Couple),
+        form=forms.RotateTokenForm(),
+    )
 
 
 @bp.post("/calendar/rotate")
@@ -58,8 +61,11 @@ def rotate_token():
         abort(400)
     services.rotate_token(owner)
     db.session.commit()
-    flash("Your calendar has a new address. The old one no longer works: subscribe again "
-          "with the new one.", "success")
+    flash(
+        "Your calendar has a new address. The old one no longer works: subscribe again "
+        "with the new one.",
+        "success",
+    )
     return redirect(url_for("feeds.show_calendar"))
 
 

@@ -3,7 +3,6 @@
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -14,8 +13,14 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from workshop.forms import BaseForm, as_choices
-from workshop.workshops.forms import MultiCheckboxField, location_field, video_url_field
+from workshop.workshops.forms import (
+    MultiCheckboxField,
+    VersionField,
+    location_field,
+    video_url_field,
+)
 
+ATTENDANCE_CHOICES = [("present", "Present"), ("absent", "Absent"), ("excused", "Excused")]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -88,7 +93,7 @@ class AddSessionForm(SessionTimeForm):
 
 
 class EditSessionForm(SessionTimeForm):
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Save changes")
 
 
@@ -116,7 +121,7 @@ def attendance_form(partners) -> BaseForm:
     for partner in partners:
         setattr(AttendanceForm, f"partner_{partner.id}", RadioField(
             partner.name,
-            choices=as_choices([("present", "Present"), ("absent", "Absent"), ("excused", "Excused")]),
+            choices=as_choices(ATTENDANCE_CHOICES),
             validate_choice=True,
             invalid_choice_message="Choose present, absent or excused.",
             validators=[InputRequired(f"Choose present, absent or excused for {partner.name}.")],

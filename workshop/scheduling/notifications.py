@@ -25,7 +25,7 @@ def when_for(user: User, moment: datetime) -> str:
 def session_changed(session: WorkshopSession, before: tuple) -> None:
     """Tell every enrolled partner with an email what changed about the session."""
     old_start, _, old_location, old_video, _ = before
-    for partner in _reachable_partners(session):
+    for partner in reachable_partners(session):
         queue_email(
             partner.email,
             f"Session changed: {session.title}",
@@ -43,7 +43,7 @@ def session_changed(session: WorkshopSession, before: tuple) -> None:
 
 def session_cancelled(session: WorkshopSession, reason: str) -> None:
     """Tell every enrolled partner with an email that the session will not take place."""
-    for partner in _reachable_partners(session):
+    for partner in reachable_partners(session):
         queue_email(
             partner.email,
             f"Session cancelled: {session.title}",
@@ -56,7 +56,8 @@ def session_cancelled(session: WorkshopSession, reason: str) -> None:
         )
 
 
-def _reachable_partners(session: WorkshopSession) -> list[User]:
+def reachable_partners(session: WorkshopSession) -> list[User]:
+    """Partners of the couples enrolled now who have an email and an active account."""
     return [
         partner
         for couple in enrolled_couples(session.workshop_id)

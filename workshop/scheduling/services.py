@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import delete, exists, func, or_, select
 
 from workshop.extensions import db
 from workshop.models import (
@@ -11,6 +11,7 @@ from workshop.models import (
     AttendanceStatus,
     Enrollment,
     EnrollmentStatus,
+    SessionReminder,
     SessionStatus,
     Stage,
     User,
@@ -49,6 +50,10 @@ class Overlaps(Exception):
 
 class SessionLocked(Exception):
     """The session was held or has attendance recorded: it can be cancelled, not moved away."""
+
+
+class SessionCancelled(Exception):
+    """The session is cancelled: its stages stay with it, nothing is merged or swapped in."""
 
 
 class NoNeighbour(Exception):
@@ -127,14 +132,17 @@ def plan_sessions(workshop: Workshop, plan: PlanRequest, user: User,
     starts = series_starts(plan.first_date, plan.weekday, plan.local_time, plan.every_weeks,
                            len(stages), workshop.timezone)
     length = timedelta(minutes=plan.duration_minutes)
-    clashes = []
+    clashes_at = {}
     for start in starts:
         check_times(start, start + length, now)
-        clashes += find_overlaps(workshop, start, start + length)
+        clashes_at[start] = find_overlaps(workshop, start, start + length)
+    clashes = [clash for found in clashes_at.values() for clash in found]
     if clashes and not overlap_confirmed:
         raise Overlaps(clashes)
+    # The confirmation is recorded on the sessions that overlap, not on the whole series.
     sessions = [
-        _new_session(workshop, [stage], start, start + length, user if clashes else None)
+        _new_session(workshop, [stage], start, start + length,
+                     user if clashes_at[start] else None)
         for stage, start in zip(stages, starts, strict=True)
     ]
     db.session.flush()
@@ -171,6 +179,8 @@ class SessionChange:
 def reschedule_session(session: WorkshopSession, change: SessionChange, user: User,
                        overlap_confirmed: bool = False) -> bool:
     """Move or relocate a session; tell enrolled partners. True when anything changed."""
+    if session.is_cancelled:
+        raise SessionCancelled  # partners were told it is off; a new session says it is on
     check_version(session.version, change.seen_version)
     before = notifications.snapshot(session)
     if change.starts_at != session.starts_at or change.ends_at != session.ends_at:
@@ -201,6 +211,8 @@ def remove_session(session: WorkshopSession) -> None:
     if session.status == SessionStatus.SCHEDULED and session.starts_at > utcnow():
         notifications.session_cancelled(session, "It was removed from the workshop's plan.")
     session.stages = []
+    # Reminders already sent for it are no history worth a foreign key that blocks the delete.
+    db.session.execute(delete(SessionReminder).where(SessionReminder.session_id == session.id))
     db.session.delete(session)
 
 
@@ -269,6 +281,8 @@ def _neighbour(session: WorkshopSession, later: bool) -> WorkshopSession:
 
 
 def _refuse_if_held(session: WorkshopSession) -> None:
+    if session.is_cancelled:
+        raise SessionCancelled
     if session.starts_at <= utcnow():
         raise SessionLocked
 

@@ -127,6 +127,9 @@ def edit_session(session_id: int):
         except services.StaleEdit:
             form.form_errors.append(STALE_MESSAGE)
             form.version.data = session.version
+        except services.SessionCancelled:
+            form.form_errors.append("This session is cancelled and the couples were told so. "
+                                    "Add a new session instead.")
         else:
             db.session.commit()
             flash("Session updated; the couples were told." if changed else "Nothing changed.",
@@ -184,6 +187,9 @@ def _run_action(action, success: str, back: str):
     except services.SessionLocked:
         flash("That session has been held or has attendance recorded; it can no longer be moved, "
               "merged or removed. Cancel it instead if it did not take place.", "error")
+    except services.SessionCancelled:
+        flash("That session is cancelled, so its stages stay with it. Add a new session to "
+              "cover them.", "error")
     except services.NoNeighbour:
         flash("There is no session on that side.", "error")
     else:

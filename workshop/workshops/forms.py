@@ -58,6 +58,14 @@ def location_field() -> StringField:
     )
 
 
+class VersionField(HiddenField):
+    """The version the form was opened on. A post without one reads as None (a stale edit),
+    never as the object's current version, which the form would otherwise fall back to."""
+
+    def process_formdata(self, valuelist):
+        self.data = valuelist[0] if valuelist else None
+
+
 class WorkshopForm(BaseForm):
     title = StringField(
         "Title",
@@ -95,7 +103,7 @@ class WorkshopForm(BaseForm):
         validate_choice=True,
         invalid_choice_message="Choose co-counselors from your practice's list.",
     )
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Save workshop")
 
     def validate(self, extra_validators=None) -> bool:

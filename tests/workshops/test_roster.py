@@ -1,0 +1,222 @@
+"""A counselor enrolls couples up to capacity, withdraws them, and shares the roster with
+co-counselors."""
+
+import re
+
+from sqlalchemy import func, select
+
+from tests.helpers import text_of
+from tests.workshops.builders import field_error
+from workshop.extensions import db
+from workshop.models import Couple, Enrollment
+
+NEW_COUPLE = {
+    "first_name": "Robin",
+    "first_email": "robin@example.org",
+    "second_name": "Casey",
+    "second_email": "casey@example.org",
+}
+
+
+def roster_of(app, workshop_id: int) -> dict[int, str]:
+    """couple id -> enrollment status."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(Enrollment.couple_id, Enrollment.status)
+            .where(Enrollment.workshop_id == workshop_id)
+        )
+        return dict(rows.all())
+
+
+def enrollment_id(app, workshop_id: int, couple_id: int) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Enrollment.id).where(
+            Enrollment.workshop_id == workshop_id, Enrollment.couple_id == couple_id))
+
+
+def offered_couples(page: str) -> list[str]:
+    """The couple ids the enroll form offers."""
+    select_tag = re.search(r'<select[^>]*name="couple".*?</select>', page, re.DOTALL)
+    return re.findall(r'value="(\d+)"', select_tag.group(0)) if select_tag else []
+
+
+def test_counselor_enrolls_couples_and_sees_the_roster(app, counselor, build, world):
+    second = build.couple(names=("Kim", "Lee"))
+    workshop = build.workshop(capacity=3)
+
+    assert offered_couples(text_of(counselor.get(workshop.url("/roster")))) == [
+        str(world.couple_id), str(second)
+    ]
+    first = counselor.post(workshop.url("/roster"), {"couple": world.couple_id})
+    counselor.post(workshop.url("/roster"), {"couple": second})
+
+    assert first.status_code == 302
+    assert roster_of(app, workshop.id) == {world.couple_id: "enrolled", second: "enrolled"}
+    page = text_of(counselor.get(workshop.url("/roster")))
+    assert "Alex & Sam" in page and "Kim & Lee" in page
+    assert "Enrolled couples (2 of 3)" in page
+    assert offered_couples(page) == []
+    assert "Alex & Sam" in text_of(counselor.get(workshop.url()))
+
+
+def test_a_full_workshop_refuses_one_more_couple(app, counselor, build, world):
+    second = build.couple(names=("Kim", "Lee"))
+    workshop = build.workshop(capacity=1, couples=(world.couple_id,))
+
+    response = counselor.post(workshop.url("/roster"), {"couple": second})
+
+    assert response.status_code == 200
+    assert "full" in text_of(response)
+    assert roster_of(app, workshop.id) == {world.couple_id: "enrolled"}
+
+
+def test_a_full_roster_page_says_how_to_make_room(counselor, build, world):
+    workshop = build.workshop(capacity=1, couples=(world.couple_id,))
+    page = text_of(counselor.get(workshop.url("/roster")))
+    assert "The workshop is full" in page
+    assert workshop.url("/edit") in page
+
+
+def test_a_couple_of_another_counselor_cannot_be_enrolled_by_hand(app, counselor, build, world):
+    workshop = build.workshop()
+
+    response = counselor.post(workshop.url("/roster"), {"couple": world.other_couple_id})
+
+    assert response.status_code in (200, 404)
+    assert roster_of(app, workshop.id) == {}
+
+
+def test_an_enrolled_couple_cannot_be_enrolled_twice(app, counselor, build, world):
+    build.couple(names=("Kim", "Lee"))  # so that the form is still shown
+    workshop = build.workshop(couples=(world.couple_id,))
+
+    response = counselor.post(workshop.url("/roster"), {"couple": world.couple_id})
+
+    assert response.status_code == 200
+    assert field_error(text_of(response), "couple")
+    assert roster_of(app, workshop.id) == {world.couple_id: "enrolled"}
+
+
+def test_withdrawing_frees_the_place_and_the_couple_can_come_back(app, counselor, build, world):
+    workshop = build.workshop(capacity=1, couples=(world.couple_id,))
+    enrollment = workshop.enrollment_ids[0]
+    roster = workshop.url("/roster")
+
+    response = counselor.post(workshop.url(f"/roster/{enrollment}/withdraw"), token_from=roster)
+
+    assert response.status_code == 302
+    assert roster_of(app, workshop.id) == {world.couple_id: "withdrawn"}
+    page = text_of(counselor.get(roster))
+    assert "Nobody is enrolled yet" in page
+    assert offered_couples(page) == [str(world.couple_id)]
+
+    counselor.post(roster, {"couple": world.couple_id})
+
+    assert roster_of(app, workshop.id) == {world.couple_id: "enrolled"}
+    assert enrollment_id(app, workshop.id, world.couple_id) == enrollment
+
+
+def test_withdrawing_twice_or_through_another_workshop_is_not_found(counselor, build, world):
+    workshop = build.workshop(couples=(world.couple_id,))
+    other = build.workshop(title="Other group")
+    enrollment = workshop.enrollment_ids[0]
+
+    wrong_workshop = counselor.post(other.url(f"/roster/{enrollment}/withdraw"),
+                                    token_from=other.url("/roster"))
+    counselor.post(workshop.url(f"/roster/{enrollment}/withdraw"),
+                   token_from=workshop.url("/roster"))
+    twice = counselor.post(workshop.url(f"/roster/{enrollment}/withdraw"),
+                           token_from=workshop.url("/roster"))
+
+    assert wrong_workshop.status_code == 404
+    assert twice.status_code == 404
+
+
+def test_a_withdrawn_couple_no_longer_sees_the_workshop(build, world, make_browser):
+    workshop = build.workshop(title="Marker workshop QX7", couples=(world.couple_id,),
+                              sessions=1)
+    partner = make_browser()
+    partner.login(world.partner)
+    assert "Marker workshop QX7" in text_of(partner.get("/"))
+    counselor = make_browser()
+    counselor.login(world.counselor)
+
+    counselor.post(workshop.url(f"/roster/{workshop.enrollment_ids[0]}/withdraw"),
+                   token_from=workshop.url("/roster"))
+
+    assert "Marker workshop QX7" not in text_of(partner.get("/"))
+
+
+def test_a_new_couple_added_from_the_roster_is_enrolled(app, counselor, build, outbox):
+    workshop = build.workshop()
+
+    response = counselor.post(f"/couples/new?workshop={workshop.id}", NEW_COUPLE)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == workshop.url("/roster")
+    assert list(roster_of(app, workshop.id).values()) == ["enrolled"]
+    assert "Robin & Casey" in text_of(counselor.get(workshop.url("/roster")))
+    assert len(outbox) == 2
+
+
+def test_a_new_couple_is_not_added_to_a_full_workshop(app, counselor, build, world, outbox):
+    workshop = build.workshop(capacity=1, couples=(world.couple_id,))
+
+    response = counselor.post(f"/couples/new?workshop={workshop.id}", NEW_COUPLE)
+
+    page = text_of(response)
+    assert response.status_code == 200
+    assert "full" in page
+    assert 'value="robin@example.org"' in page
+    assert outbox == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Couple.id))) == 2  # world's couples only
+
+
+def test_adding_a_couple_to_someone_elses_workshop_is_not_found(app, counselor, build, world):
+    workshop = build.workshop(world.other_counselor)
+
+    response = counselor.post(f"/couples/new?workshop={workshop.id}", NEW_COUPLE)
+
+    assert response.status_code == 404
+    assert roster_of(app, workshop.id) == {}
+
+
+# Co-counselors
+
+
+def test_a_co_counselor_sees_and_manages_the_workshop(app, build, world, make_browser):
+    workshop = build.workshop(title="Shared group", co=(world.other_counselor,),
+                              couples=(world.couple_id,), sessions=1)
+    colleague = make_browser()
+    colleague.login(world.other_counselor)
+
+    assert "Shared group" in text_of(colleague.get("/workshops/"))
+    assert colleague.get(workshop.url()).status_code == 200
+    assert colleague.get(f"/sessions/{workshop.session_ids[0]}").status_code == 200
+    roster = text_of(colleague.get(workshop.url("/roster")))
+    assert "Alex & Sam" in roster
+    # They may enroll their own couple, and see the lead's couple's details.
+    colleague.post(workshop.url("/roster"), {"couple": world.other_couple_id})
+    assert roster_of(app, workshop.id) == {world.couple_id: "enrolled",
+                                           world.other_couple_id: "enrolled"}
+    assert colleague.get(f"/couples/{world.couple_id}").status_code == 200
+    assert "Alex & Sam" in text_of(colleague.get("/couples/"))
+
+
+def test_a_couple_stays_visible_to_a_co_counselor_after_withdrawal(build, world, make_browser):
+    workshop = build.workshop(co=(world.other_counselor,), couples=(world.couple_id,))
+    colleague = make_browser()
+    colleague.login(world.other_counselor)
+    colleague.post(workshop.url(f"/roster/{workshop.enrollment_ids[0]}/withdraw"),
+                   token_from=workshop.url("/roster"))
+
+    assert colleague.get(f"/couples/{world.couple_id}").status_code == 200
+
+
+def test_without_a_shared_workshop_the_couple_stays_private(build, world, make_browser):
+    build.workshop(couples=(world.couple_id,))
+    other = make_browser()
+    other.login(world.other_counselor)
+
+    assert other.get(f"/couples/{world.couple_id}").status_code == 404
