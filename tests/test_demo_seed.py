@@ -88,3 +88,22 @@ def test_demo_partner_sees_upcoming_sessions(app, runner):
     page = text_of(browser.get("/"))
     assert GROUP_WORKSHOP in page
     assert PRIVATE_WORKSHOP not in page
+
+
+def test_demo_couple_feed_parses_as_twelve_events(app, runner):
+    from icalendar import Calendar
+
+    runner.invoke(args=["seed-demo"])
+    browser = Browser(app.test_client())
+    browser.login("alex@example.org", DEMO_PASSWORD)
+    browser.get("/calendar")  # the first visit makes the couple's secret address
+    with app.app_context():
+        token = db.session.scalar(
+            select(Couple.calendar_token).join(User, User.couple_id == Couple.id)
+            .where(User.email == "alex@example.org")
+        )
+    response = app.test_client().get(f"/feeds/couple/{token}.ics")
+    assert response.status_code == 200
+    events = Calendar.from_ical(response.data).walk("VEVENT")
+    assert len(events) == 12
+    assert all("Casey" not in event.to_ical().decode() for event in events)

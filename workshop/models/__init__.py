@@ -2,6 +2,19 @@
 
 from workshop.models.auth import AccountToken, LoginSession, TokenPurpose
 from workshop.models.curriculum import Stage
+from workshop.models.homework import (
+    JOINT_RESPONDENT,
+    AnswerMode,
+    Assignment,
+    AssignmentReminder,
+    Exercise,
+    ExerciseVersion,
+    MeasurePoint,
+    SafetyFlag,
+    Submission,
+    SubmissionStatus,
+    Visibility,
+)
 from workshop.models.people import STAFF_ROLES, Couple, Practice, Role, User
 from workshop.models.types import utcnow
 from workshop.models.workshops import (
@@ -20,6 +33,17 @@ from workshop.models.workshops import (
 )
 
 __all__ = [
+    "JOINT_RESPONDENT",
+    "AnswerMode",
+    "Assignment",
+    "AssignmentReminder",
+    "Exercise",
+    "ExerciseVersion",
+    "MeasurePoint",
+    "SafetyFlag",
+    "Submission",
+    "SubmissionStatus",
+    "Visibility",
     "STAFF_ROLES",
     "AccountToken",
     "Attendance",

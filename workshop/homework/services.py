@@ -1,0 +1,276 @@
+"""Rules for homework: versions, assignments, drafts, submissions, review, safety flags."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from workshop.extensions import db
+from workshop.homework.fields import MEASURES, check_answers, signals_risk
+from workshop.models import (
+    JOINT_RESPONDENT,
+    AnswerMode,
+    Assignment,
+    Couple,
+    Exercise,
+    ExerciseVersion,
+    MeasurePoint,
+    SafetyFlag,
+    Stage,
+    SubmissionStatus,
+    User,
+    Workshop,
+    WorkshopSession,
+    utcnow,
+)
+from workshop.models import Submission as SubmissionModel
+
+VERSIONED_COLUMNS = ("title", "instructions", "mode", "visibility", "is_safety_check", "fields")
+
+
+class StaleDraft(Exception):
+    """The draft was saved elsewhere (another tab) after this form was opened."""
+
+
+class InvalidAnswers(Exception):
+    """Some answers do not fit their fields; `errors` maps field keys to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class NotEditable(Exception):
+    """The submission is submitted or reviewed: it is read-only until reopened."""
+
+
+class Locked(Exception):
+    """A joint exercise waits until the counselor has reviewed a safety check-in."""
+
+
+class NotOpenYet(Exception):
+    """The assignment opens later."""
+
+
+# --- the library and versions ----------------------------------------------------------------
+
+
+def sync_library() -> int:
+    """Insert or refresh the built-in exercises from workshop/homework/library.py."""
+    from workshop.homework.library import LIBRARY
+
+    stages = {stage.key: stage.id for stage in db.session.scalars(select(Stage))}
+    existing = {e.key: e for e in db.session.scalars(select(Exercise).where(Exercise.key.isnot(None)))}
+    changed = 0
+    for data in LIBRARY:
+        exercise = existing.get(data["key"]) or Exercise(key=data["key"])
+        wanted = {
+            "stage_id": stages[data["stage"]], "title": data["title"],
+            "instructions": data["instructions"], "mode": data["mode"],
+            "visibility": data["visibility"], "is_safety_check": data.get("safety", False),
+            "fields": data["fields"],
+        }
+        if exercise.id is None or any(getattr(exercise, k) != v for k, v in wanted.items()):
+            for name, value in wanted.items():
+                setattr(exercise, name, value)
+            exercise.updated_at = utcnow()
+            db.session.add(exercise)
+            changed += 1
+    return changed
+
+
+def current_version(exercise: Exercise) -> ExerciseVersion:
+    """The frozen version matching the exercise's working copy, made if there is none yet."""
+    latest = exercise.versions[-1] if exercise.versions else None
+    if latest is not None and all(
+        getattr(latest, name) == getattr(exercise, name) for name in VERSIONED_COLUMNS
+    ):
+        return latest
+    version = ExerciseVersion(
+        exercise=exercise,
+        number=(latest.number + 1) if latest else 1,
+        **{name: getattr(exercise, name) for name in VERSIONED_COLUMNS},
+    )
+    db.session.add(version)
+    return version
+
+
+# --- assigning ---------------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentRequest:
+    exercise: Exercise
+    workshop: Workshop
+    couples: list[Couple]
+    session: WorkshopSession | None
+    opens_at: datetime
+    due_at: datetime
+    extra_instructions: str
+
+
+def assign(request: AssignmentRequest, counselor: User) -> list[Assignment]:
+    """Give the exercise (its current version) to each couple; partners are emailed."""
+    from workshop.homework import notifications
+
+    version = current_version(request.exercise)
+    assignments = []
+    for couple in request.couples:
+        assignment = Assignment(
+            workshop_id=request.workshop.id, couple_id=couple.id, exercise_version=version,
+            session_id=request.session.id if request.session else None,
+            opens_at=request.opens_at, due_at=request.due_at,
+            extra_instructions=request.extra_instructions, assigned_by_id=counselor.id,
+        )
+        db.session.add(assignment)
+        assignments.append(assignment)
+    db.session.flush()
+    for assignment in assignments:
+        notifications.assignment_given(assignment)
+    return assignments
+
+
+# --- partners' answers -------------------------------------------------------------------------
+
+
+def respondent_for(assignment: Assignment, partner: User) -> str:
+    """Whose submission a partner writes: their own, or the couple's joint one."""
+    return JOINT_RESPONDENT if assignment.exercise_version.is_joint else f"p{partner.id}"
+
+
+def submission_for(assignment: Assignment, partner: User) -> SubmissionModel | None:
+    respondent = respondent_for(assignment, partner)
+    return next((s for s in assignment.submissions if s.respondent == respondent), None)
+
+
+def couple_is_locked(couple_id: int) -> bool:
+    """Whether a safety check-in flagged this couple and the counselor has not reviewed it."""
+    query = select(SafetyFlag.id).where(
+        SafetyFlag.couple_id == couple_id, SafetyFlag.reviewed_at.is_(None)
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def check_can_answer(assignment: Assignment, now: datetime) -> None:
+    if assignment.opens_at > now:
+        raise NotOpenYet
+    if assignment.exercise_version.is_joint and couple_is_locked(assignment.couple_id):
+        raise Locked
+
+
+def save_answers(assignment: Assignment, partner: User, raw: dict, seen_version: int | None,
+                 submit: bool) -> SubmissionModel:
+    """Save a draft (submit=False) or submit. The same submission row is reused, so a double
+    click or a resent POST never makes a second one; a save based on an older version of the
+    draft is refused (StaleDraft) so two tabs cannot overwrite each other."""
+    now = utcnow()
+    check_can_answer(assignment, now)
+    submission = submission_for(assignment, partner)
+    if submission is not None and submission.status != SubmissionStatus.DRAFT:
+        raise NotEditable
+    if submission is not None and seen_version is not None and seen_version != submission.version:
+        raise StaleDraft
+    answers, errors = check_answers(assignment.exercise_version.fields, raw, require=submit)
+    if errors:
+        raise InvalidAnswers(errors)
+    if submission is None:
+        submission = SubmissionModel(
+            assignment=assignment, respondent=respondent_for(assignment, partner),
+            partner_id=None if assignment.exercise_version.is_joint else partner.id, version=0,
+        )
+        db.session.add(submission)
+    submission.answers = answers
+    submission.version += 1
+    submission.updated_at = now
+    submission.last_edited_by_id = partner.id
+    if submit:
+        _mark_submitted(submission, now)
+    db.session.flush()
+    return submission
+
+
+def _mark_submitted(submission: SubmissionModel, now: datetime) -> None:
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.submitted_at = now
+    assignment = submission.assignment
+    version = assignment.exercise_version
+    for field in version.fields:
+        value = submission.answers.get(field["key"])
+        if field["type"] == "scale" and field.get("measure") in MEASURES and value is not None:
+            db.session.add(MeasurePoint(
+                submission=submission, couple_id=assignment.couple_id,
+                partner_id=submission.partner_id, measure=field["measure"], value=value,
+                scale_min=field["min"], scale_max=field["max"], recorded_at=now,
+            ))
+    if version.is_safety_check and any(
+        signals_risk(field, submission.answers.get(field["key"])) for field in version.fields
+    ):
+        db.session.add(SafetyFlag(couple_id=assignment.couple_id, submission=submission))
+
+
+# --- the counselor's review --------------------------------------------------------------------
+
+
+def review(submission: SubmissionModel, counselor: User, feedback: str) -> None:
+    """Write feedback and mark the submission reviewed."""
+    if submission.status == SubmissionStatus.DRAFT:
+        raise NotEditable
+    submission.feedback = feedback
+    submission.status = SubmissionStatus.REVIEWED
+    submission.reviewed_at = utcnow()
+    submission.reviewed_by_id = counselor.id
+
+
+def reopen(submission: SubmissionModel) -> None:
+    """Give a submitted answer back to the partner as a draft; its progress data goes too."""
+    submission.status = SubmissionStatus.DRAFT
+    submission.submitted_at = None
+    submission.version += 1
+    for point in db.session.scalars(
+        select(MeasurePoint).where(MeasurePoint.submission_id == submission.id)
+    ):
+        db.session.delete(point)
+
+
+def mark_safety_reviewed(couple: Couple, counselor: User) -> int:
+    """Clear the couple's open safety flags (unlocking joint exercises); returns how many."""
+    flags = list(db.session.scalars(
+        select(SafetyFlag).where(SafetyFlag.couple_id == couple.id,
+                                 SafetyFlag.reviewed_at.is_(None))
+    ))
+    now = utcnow()
+    for flag in flags:
+        flag.reviewed_at, flag.reviewed_by_id = now, counselor.id
+    return len(flags)
+
+
+# --- what a partner may read -------------------------------------------------------------------
+
+
+def readable_other_answers(assignment: Assignment, partner: User) -> SubmissionModel | None:
+    """The other partner's submission, when the exercise lets this partner read it: individual,
+    not a safety check-in, visibility "after both", and both have submitted."""
+    version = assignment.exercise_version
+    if version.is_joint or version.is_safety_check or version.visibility != "after_both":
+        return None
+    mine = submission_for(assignment, partner)
+    others = [s for s in assignment.submissions
+              if s.respondent != f"p{partner.id}" and s.respondent != JOINT_RESPONDENT]
+    if mine is None or mine.status == SubmissionStatus.DRAFT or not others:
+        return None
+    other = others[0]
+    return None if other.status == SubmissionStatus.DRAFT else other
+
+
+def partner_state(assignment: Assignment, partner: User, now: datetime) -> str:
+    """not_started, draft, submitted, reviewed or overdue, for one partner's part."""
+    submission = submission_for(assignment, partner)
+    status = submission.status if submission else None
+    if status in (SubmissionStatus.SUBMITTED, SubmissionStatus.REVIEWED):
+        return status
+    if assignment.due_at < now:
+        return "overdue"
+    return status or "not_started"
+
+
+__all__ = ["AnswerMode"]

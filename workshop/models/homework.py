@@ -1,0 +1,178 @@
+"""Exercises (with immutable versions), assignments to couples, and partners' submissions."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workshop.extensions import db
+from workshop.models.curriculum import Stage
+from workshop.models.people import Couple, User
+from workshop.models.types import UTCDateTime, utcnow
+from workshop.models.workshops import Workshop, WorkshopSession
+
+
+class AnswerMode(StrEnum):
+    INDIVIDUAL = "individual"  # each partner answers on their own
+    JOINT = "joint"  # the couple answers once, together
+
+
+class Visibility(StrEnum):
+    """Who besides the counselor may read an individual answer."""
+
+    PRIVATE = "private"  # never the other partner
+    AFTER_BOTH = "after_both"  # the other partner, once both have submitted
+
+
+class SubmissionStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+
+
+JOINT_RESPONDENT = "joint"
+
+
+class Exercise(db.Model):
+    """A homework exercise. Its working copy is edited freely; assigning freezes a version."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Built-in exercises belong to no practice and have a stable key; counselors' own do.
+    practice_id: Mapped[int | None] = mapped_column(ForeignKey("practice.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    key: Mapped[str | None] = mapped_column(String(60), unique=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    mode: Mapped[str] = mapped_column(String(20), default=AnswerMode.INDIVIDUAL)
+    visibility: Mapped[str] = mapped_column(String(20), default=Visibility.PRIVATE)
+    is_safety_check: Mapped[bool] = mapped_column(default=False)
+    fields: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    stage: Mapped[Stage] = relationship()
+    versions: Mapped[list["ExerciseVersion"]] = relationship(
+        back_populates="exercise", order_by="ExerciseVersion.number"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.owner_id is None
+
+
+class ExerciseVersion(db.Model):
+    """A frozen copy of an exercise as it was assigned; never changed afterwards."""
+
+    __table_args__ = (UniqueConstraint("exercise_id", "number", name="one_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(120))
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    mode: Mapped[str] = mapped_column(String(20))
+    visibility: Mapped[str] = mapped_column(String(20))
+    is_safety_check: Mapped[bool] = mapped_column(default=False)
+    fields: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    exercise: Mapped[Exercise] = relationship(back_populates="versions")
+
+    @property
+    def is_joint(self) -> bool:
+        return self.mode == AnswerMode.JOINT
+
+
+class Assignment(db.Model):
+    """One exercise version given to one couple, with its open and due times."""
+
+    __table_args__ = (CheckConstraint("due_at > opens_at", name="due_after_open"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    exercise_version_id: Mapped[int] = mapped_column(ForeignKey("exercise_version.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("workshop_session.id"), index=True)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    extra_instructions: Mapped[str] = mapped_column(Text, default="")
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship()
+    couple: Mapped[Couple] = relationship()
+    exercise_version: Mapped[ExerciseVersion] = relationship()
+    session: Mapped[WorkshopSession | None] = relationship()
+    submissions: Mapped[list["Submission"]] = relationship(back_populates="assignment")
+
+
+class Submission(db.Model):
+    """A partner's (or the couple's joint) answers to an assignment: draft, then submitted."""
+
+    __table_args__ = (
+        # respondent: "p<partner id>" or "joint"; one submission each, however often it is sent.
+        UniqueConstraint("assignment_id", "respondent", name="one_per_respondent"),
+        CheckConstraint("status IN ('draft', 'submitted', 'reviewed')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), index=True)
+    respondent: Mapped[str] = mapped_column(String(20))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=SubmissionStatus.DRAFT, index=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    last_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Raised on every save; a save made on an older version is refused (two tabs, one draft).
+    version: Mapped[int] = mapped_column(default=1)
+
+    assignment: Mapped[Assignment] = relationship(back_populates="submissions")
+    partner: Mapped[User | None] = relationship(foreign_keys=[partner_id])
+
+
+class MeasurePoint(db.Model):
+    """A tagged scale answer (trust, hope, ...) as progress data, written when submitted."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    measure: Mapped[str] = mapped_column(String(30))
+    value: Mapped[int]
+    scale_min: Mapped[int]
+    scale_max: Mapped[int]
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SafetyFlag(db.Model):
+    """A safety check-in answer that signals risk: the counselor must review it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+
+class AssignmentReminder(db.Model):
+    """A "due tomorrow" email already sent: once per partner per due time."""
+
+    __table_args__ = (
+        UniqueConstraint("assignment_id", "partner_id", "due_at", name="once_per_due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
