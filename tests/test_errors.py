@@ -75,3 +75,16 @@ def test_route_missing_from_the_access_table_is_denied(database_url, app):
     response = fresh.test_client().get("/unlisted")
     assert response.status_code == 404
     assert "should never be served" not in text_of(response)
+
+
+def test_a_simultaneous_save_gets_a_calm_409_not_a_500(production_app, monkeypatch):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    @production_app.get("/race")
+    def race():
+        raise StaleDataError("UPDATE statement on table 'workshop_session' expected 1 row")
+
+    monkeypatch.setitem(access.ROUTE_ACCESS, "race", access.public())
+    response = production_app.test_client().get("/race")
+    assert response.status_code == 409
+    assert "Someone saved this at the same moment" in text_of(response)

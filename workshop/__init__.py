@@ -51,9 +51,11 @@ def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from workshop.assignments.views import bp as assignments_bp
     from workshop.auth.views import bp as auth_bp
     from workshop.couples.views import bp as couples_bp
     from workshop.curriculum.views import bp as curriculum_bp
+    from workshop.exercises.views import bp as exercises_bp
     from workshop.feeds.views import bp as feeds_bp
     from workshop.main.views import bp as main_bp
     from workshop.practice.views import bp as practice_bp
@@ -62,6 +64,8 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (main_bp, auth_bp, practice_bp, couples_bp, curriculum_bp, workshops_bp,
                   scheduling_bp, feeds_bp)
+    blueprints += (exercises_bp,)
+    blueprints += (assignments_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -38,6 +38,9 @@ LED_WORKSHOP = "workshop the counselor leads or co-leads"
 LED_SESSION = "session of a workshop the counselor leads or co-leads"
 OWN_SESSION = "session the counselor leads, or the partner's couple is enrolled in"
 CURRENT_FEED_URL = "a current calendar feed token"
+LED_ASSIGNMENT = "assignment in a workshop the counselor leads or co-leads"
+READABLE_EXERCISE = "built-in exercise, or one the counselor wrote"
+OWN_EXERCISE = "exercise the counselor wrote"
 
 ANY_USER = roles(Role.ADMIN, Role.COUNSELOR, Role.PARTNER)
 STAFF = roles(Role.ADMIN, Role.COUNSELOR)
@@ -83,6 +86,25 @@ ROUTE_ACCESS: dict[str, Rule] = {
     "feeds.export_counselor_feed": public(object_rule=CURRENT_FEED_URL),
     "feeds.export_couple_feed": public(object_rule=CURRENT_FEED_URL),
     "feeds.download_session": roles(Role.COUNSELOR, Role.PARTNER, object_rule=OWN_SESSION),
+    # Assigned homework: the counselor's side (the partner's pages are in "homework.*").
+    "assignments.assign_homework": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "assignments.show_grid": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "assignments.show_assignment": roles(Role.COUNSELOR, object_rule=LED_ASSIGNMENT),
+    "assignments.review_submission": roles(Role.COUNSELOR, object_rule=LED_ASSIGNMENT),
+    "assignments.reopen_submission": roles(Role.COUNSELOR, object_rule=LED_ASSIGNMENT),
+    "assignments.mark_safety_reviewed": roles(
+        Role.COUNSELOR, object_rule="couple the counselor works with"
+    ),
+    "exercises.list_exercises": roles(Role.COUNSELOR),
+    "exercises.new_exercise": roles(Role.COUNSELOR),
+    "exercises.show_exercise": roles(Role.COUNSELOR, object_rule=READABLE_EXERCISE),
+    "exercises.copy_exercise": roles(Role.COUNSELOR, object_rule=READABLE_EXERCISE),
+    "exercises.edit_exercise": roles(Role.COUNSELOR, object_rule=OWN_EXERCISE),
+    "exercises.delete_exercise": roles(Role.COUNSELOR, object_rule=OWN_EXERCISE),
+    "exercises.new_field": roles(Role.COUNSELOR, object_rule=OWN_EXERCISE),
+    "exercises.edit_field": roles(Role.COUNSELOR, object_rule=OWN_EXERCISE),
+    "exercises.move_field": roles(Role.COUNSELOR, object_rule=OWN_EXERCISE),
+    "exercises.delete_field": roles(Role.COUNSELOR, object_rule=OWN_EXERCISE),
 }
 
 

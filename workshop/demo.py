@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from workshop.curriculum.services import sync_curriculum
 from workshop.extensions import db
+from workshop.homework.services import sync_library
 from workshop.models import (
     Attendance,
     AttendanceStatus,
@@ -77,6 +78,8 @@ DEMO_WORKSHOPS = [
 def seed_demo() -> dict[str, int]:
     """Create whatever part of the demo practice is missing; never changes what exists."""
     created = {"stages": sync_curriculum(), "users": 0, "couples": 0, "workshops": 0}
+    db.session.flush()  # the built-in exercises look their stages up
+    created["exercises"] = sync_library()
     practice = _demo_practice()
     password_hash = hash_password(DEMO_PASSWORD)
     staff = {}

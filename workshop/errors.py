@@ -5,16 +5,18 @@ import time
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from workshop.extensions import db, limiter
 
-PAGES = {400, 403, 404, 405, 429}
+PAGES = {400, 403, 404, 405, 409, 429}
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(CSRFError, render_csrf_error)
+    app.register_error_handler(StaleDataError, render_simultaneous_save)
     # Unhandled exceptions reach this as a 500 only when they are not propagated (production);
     # tests and the development debugger still see the real traceback.
     app.register_error_handler(500, render_unexpected_error)
@@ -27,6 +29,12 @@ def render_http_error(error: HTTPException):
     if code not in PAGES:
         return error
     return _render(code)
+
+
+def render_simultaneous_save(error: StaleDataError):
+    """Two saves of one record in the same instant: the later one is undone, not merged."""
+    db.session.rollback()
+    return _render(409)
 
 
 def render_csrf_error(error: CSRFError):

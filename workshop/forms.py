@@ -10,7 +10,7 @@ state-changing request with a bad token is refused with 400.
 from flask import Flask, current_app, g, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from wtforms import PasswordField, SelectChoice
+from wtforms import FieldList, PasswordField, SelectChoice
 
 from workshop.extensions import csrf
 
@@ -32,7 +32,9 @@ class BaseForm(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             filters = unbound_field.kwargs.get("filters", [])
             # Passwords are taken exactly as typed; every other field loses stray spaces.
-            if unbound_field.field_class is not PasswordField and _strip not in filters:
+            # (FieldList takes no filters: its entries are cleaned where they are checked.)
+            unfiltered = (PasswordField, FieldList)
+            if unbound_field.field_class not in unfiltered and _strip not in filters:
                 unbound_field.kwargs["filters"] = [_strip, *filters]
             return unbound_field.bind(form=form, **options)
 

@@ -21,6 +21,7 @@ NAVIGATION = {
         ("couples.list_couples", "Couples"),
         ("feeds.show_calendar", "Calendar"),
         ("curriculum.list_stages", "Curriculum"),
+        ("exercises.list_exercises", "Exercises"),
     ],
     Role.PARTNER: [("main.home", "Home"), ("feeds.show_calendar", "Calendar")],
 }

@@ -4,8 +4,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from tests.helpers import text_of
-from workshop.curriculum.stages import STAGES
 from tests.workshops.builders import in_days, input_value
+from workshop.curriculum.stages import STAGES
 
 WHEN = "%a %d %b %Y"
 
@@ -15,8 +15,9 @@ def test_partners_of_one_couple_see_the_same_session_on_their_own_clocks(
 ):
     build.set_timezone(world.partner, "America/New_York")
     build.set_timezone(world.other_partner_same_couple, "Asia/Tokyo")
-    workshop = build.workshop(title="Evening group", timezone="Europe/Berlin",
-                              couples=(world.couple_id,))
+    workshop = build.workshop(
+        title="Evening group", timezone="Europe/Berlin", couples=(world.couple_id,)
+    )
     start = in_days(5, 17)
     build.session(workshop.id, start, stages=("trust",))
     pages = {}
@@ -25,8 +26,10 @@ def test_partners_of_one_couple_see_the_same_session_on_their_own_clocks(
         browser.login(email)
         pages[email] = text_of(browser.get("/"))
 
-    for email, zone in [(world.partner, "America/New_York"),
-                        (world.other_partner_same_couple, "Asia/Tokyo")]:
+    for email, zone in [
+        (world.partner, "America/New_York"),
+        (world.other_partner_same_couple, "Asia/Tokyo"),
+    ]:
         local = start.astimezone(ZoneInfo(zone))
         end = (start + timedelta(minutes=90)).astimezone(ZoneInfo(zone))
         assert local.strftime(WHEN) in pages[email]
@@ -39,9 +42,12 @@ def test_partners_of_one_couple_see_the_same_session_on_their_own_clocks(
 
 
 def test_the_partner_sees_stage_summary_place_and_video_link(browser, build, world):
-    workshop = build.workshop(title="Evening group", couples=(world.couple_id,),
-                              location="Hall B, River Road 9",
-                              video_url="https://meet.example.org/evening")
+    workshop = build.workshop(
+        title="Evening group",
+        couples=(world.couple_id,),
+        location="Hall B, River Road 9",
+        video_url="https://meet.example.org/evening",
+    )
     build.session(workshop.id, in_days(5), stages=("communication",))
     browser.login(world.partner)
 
@@ -71,8 +77,7 @@ def test_the_partner_sees_coming_sessions_in_order_and_not_past_ones(browser, bu
 def test_a_cancelled_session_is_shown_as_cancelled_without_its_video_link(
     browser, build, world, make_browser
 ):
-    workshop = build.workshop(couples=(world.couple_id,),
-                              video_url="https://meet.example.org/off")
+    workshop = build.workshop(couples=(world.couple_id,), video_url="https://meet.example.org/off")
     session_id = build.session(workshop.id, in_days(4))
     counselor = make_browser()
     counselor.login(world.counselor)
@@ -99,10 +104,17 @@ def test_a_rescheduled_session_shows_its_new_time_to_the_partner(
     session_id = workshop.session_ids[0]
     edit = text_of(counselor.get(f"/sessions/{session_id}/edit"))
     version = input_value(edit, "version")
-    counselor.post(f"/sessions/{session_id}/edit", {
-        "date": in_days(6).date().isoformat(), "start_time": "19:15", "end_time": "20:45",
-        "location": "Room 4, Garden Street 1", "video_url": "", "version": version,
-    })
+    counselor.post(
+        f"/sessions/{session_id}/edit",
+        {
+            "date": in_days(6).date().isoformat(),
+            "start_time": "19:15",
+            "end_time": "20:45",
+            "location": "Room 4, Garden Street 1",
+            "video_url": "",
+            "version": version,
+        },
+    )
     browser.login(world.partner)
 
     assert "19:15–20:45" in text_of(browser.get("/"))

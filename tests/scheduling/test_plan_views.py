@@ -1,6 +1,7 @@
 """A counselor plans a workshop's sessions from the curriculum, on the workshop's local clock."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -63,9 +64,7 @@ def test_weekly_plan_makes_one_session_per_stage_in_curriculum_order(counselor, 
     local_starts = [s.starts_at.astimezone(lisbon) for s in sessions]
     assert {start.weekday() for start in local_starts} == {THURSDAY}
     assert {start.time() for start in local_starts} == {time(18, 0)}
-    assert [b.date() - a.date() for a, b in zip(local_starts, local_starts[1:])] == [
-        timedelta(weeks=1)
-    ] * 11
+    assert [b.date() - a.date() for a, b in pairwise(local_starts)] == [timedelta(weeks=1)] * 11
     assert local_starts[0].date() - first < timedelta(weeks=1)
     assert {s.duration for s in sessions} == {timedelta(minutes=90)}
     assert "12 sessions planned" in text_of(counselor.get(workshop.url()))
@@ -75,14 +74,13 @@ def test_fortnightly_plan_of_chosen_stages_respects_the_length(counselor, build)
     workshop = build.workshop()
     chosen = ["trust", "readiness", "support"]  # posted out of order on purpose
 
-    counselor.post(workshop.url("/plan"),
-                   plan_data(in_weeks(1), stages=chosen, every_weeks="2", duration="75"))
+    counselor.post(
+        workshop.url("/plan"), plan_data(in_weeks(1), stages=chosen, every_weeks="2", duration="75")
+    )
 
     sessions = build.sessions_of(workshop.id)
     assert [s.stage_list for s in sessions] == [["readiness"], ["trust"], ["support"]]
-    assert [b.starts_at - a.starts_at for a, b in zip(sessions, sessions[1:])] == [
-        timedelta(weeks=2)
-    ] * 2
+    assert [b.starts_at - a.starts_at for a, b in pairwise(sessions)] == [timedelta(weeks=2)] * 2
     assert {s.duration for s in sessions} == {timedelta(minutes=75)}
 
 
@@ -93,17 +91,24 @@ def test_a_weekly_18_00_session_stays_18_00_across_the_next_daylight_saving_chan
     workshop = build.workshop(timezone=zone)
     change = next_offset_change(zone, utcnow().date() + timedelta(days=21))
 
-    counselor.post(workshop.url("/plan"),
-                   plan_data(change - timedelta(days=14), stages=STAGE_KEYS[:4]))
+    counselor.post(
+        workshop.url("/plan"), plan_data(change - timedelta(days=14), stages=STAGE_KEYS[:4])
+    )
 
     sessions = build.sessions_of(workshop.id)
     tz = ZoneInfo(zone)
     assert {s.starts_at.astimezone(tz).time() for s in sessions} == {time(18, 0)}
-    offsets = [s.starts_at.astimezone(tz).utcoffset() for s in sessions]
-    before = [o for s, o in zip(sessions, offsets) if s.starts_at.date() < change]
-    after = [o for s, o in zip(sessions, offsets) if s.starts_at.date() >= change]
-    assert before and after
-    assert len(set(before)) == 1 and len(set(after)) == 1 and before[0] != after[0]
+    before = [
+        s.starts_at.astimezone(tz).utcoffset() for s in sessions if s.starts_at.date() < change
+    ]
+    after = [
+        s.starts_at.astimezone(tz).utcoffset() for s in sessions if s.starts_at.date() >= change
+    ]
+    assert before
+    assert after
+    assert len(set(before)) == 1
+    assert len(set(after)) == 1
+    assert before[0] != after[0]
     utc_hours = {s.starts_at.astimezone(UTC).hour for s in sessions}
     assert len(utc_hours) == 2  # the UTC time moves by an hour, the local time does not
 
@@ -176,8 +181,10 @@ def test_a_plan_starting_today_at_an_hour_already_past_is_refused(counselor, bui
     today = utcnow().date()
     past_hour = "00:00"
 
-    response = counselor.post(workshop.url("/plan"), plan_data(
-        today, weekday=str(today.weekday()), start_time=past_hour, stages=["readiness"]))
+    response = counselor.post(
+        workshop.url("/plan"),
+        plan_data(today, weekday=str(today.weekday()), start_time=past_hour, stages=["readiness"]),
+    )
 
     assert response.status_code == 200
     assert "already passed" in field_error(text_of(response), "first_date")

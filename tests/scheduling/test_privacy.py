@@ -45,14 +45,28 @@ class Planted:
 
 @pytest.fixture
 def planted(build, world) -> Planted:
-    mine = build.workshop(title="Visible Evening Group", couples=(world.couple_id,),
-                          sessions=3, location="Room Visible 1")
+    mine = build.workshop(
+        title="Visible Evening Group",
+        couples=(world.couple_id,),
+        sessions=3,
+        location="Room Visible 1",
+    )
     strangers = build.couple(names=("Mira", "Noor"))
-    alpha = build.workshop(title="ZQ-Secret-Alpha", couples=(strangers,), sessions=3,
-                           first=in_days(4, 9), location="ZQ-Loc-Alpha")
-    beta = build.workshop(world.other_counselor, title="ZQ-Secret-Beta",
-                          couples=(world.other_couple_id,), sessions=3, first=in_days(5, 11),
-                          location="ZQ-Loc-Beta")
+    alpha = build.workshop(
+        title="ZQ-Secret-Alpha",
+        couples=(strangers,),
+        sessions=3,
+        first=in_days(4, 9),
+        location="ZQ-Loc-Alpha",
+    )
+    beta = build.workshop(
+        world.other_counselor,
+        title="ZQ-Secret-Beta",
+        couples=(world.other_couple_id,),
+        sessions=3,
+        first=in_days(5, 11),
+        location="ZQ-Loc-Beta",
+    )
     return Planted(mine, alpha, beta)
 
 
@@ -64,8 +78,16 @@ def test_a_partner_sees_only_their_own_couples_sessions_on_every_page(browser, w
     assert "Visible Evening Group" in pages["/"]
     assert "Room Visible 1" in pages["/"]
     for url, page in pages.items():
-        for marker in ("ZQ-Secret-Alpha", "ZQ-Loc-Alpha", "ZQ-Secret-Beta", "ZQ-Loc-Beta",
-                       "Mira", "Noor", "Jordan", "Riley"):
+        for marker in (
+            "ZQ-Secret-Alpha",
+            "ZQ-Loc-Alpha",
+            "ZQ-Secret-Beta",
+            "ZQ-Loc-Beta",
+            "Mira",
+            "Noor",
+            "Jordan",
+            "Riley",
+        ):
             assert marker not in page, f"{marker} shown to a partner on {url}"
 
 
@@ -76,16 +98,27 @@ def test_a_partner_of_the_other_couple_sees_only_their_workshop(browser, world, 
 
     assert "ZQ-Secret-Beta" in pages["/"]
     for url, page in pages.items():
-        for marker in ("Visible Evening Group", "Room Visible 1", "ZQ-Secret-Alpha",
-                       "Alex", "Mira"):
+        for marker in (
+            "Visible Evening Group",
+            "Room Visible 1",
+            "ZQ-Secret-Alpha",
+            "Alex",
+            "Mira",
+        ):
             assert marker not in page, f"{marker} shown to the other couple on {url}"
 
 
 def test_a_partner_cannot_open_counselor_pages_of_their_own_workshop(browser, world, planted):
     browser.login(world.partner)
     workshop = planted.mine
-    for url in (workshop.url(), workshop.url("/roster"), f"/sessions/{workshop.session_ids[0]}",
-                "/agenda", "/agenda/week", "/workshops/"):
+    for url in (
+        workshop.url(),
+        workshop.url("/roster"),
+        f"/sessions/{workshop.session_ids[0]}",
+        "/agenda",
+        "/agenda/week",
+        "/workshops/",
+    ):
         assert browser.get(url).status_code in (403, 404), url
 
 
@@ -93,13 +126,27 @@ def counselor_urls(workshop) -> list[tuple[str, str]]:
     """(method, URL) of every page and action of one workshop and its first session."""
     session = f"/sessions/{workshop.session_ids[0]}"
     enrollment = workshop.enrollment_ids[0]
-    gets = [workshop.url(), workshop.url("/edit"), workshop.url("/roster"),
-            workshop.url("/plan"), workshop.url("/sessions/new"), session, f"{session}/edit",
-            f"{session}/cancel", f"/couples/new?workshop={workshop.id}"]
+    gets = [
+        workshop.url(),
+        workshop.url("/edit"),
+        workshop.url("/roster"),
+        workshop.url("/plan"),
+        workshop.url("/sessions/new"),
+        session,
+        f"{session}/edit",
+        f"{session}/cancel",
+        f"/couples/new?workshop={workshop.id}",
+    ]
     forms = [url for url in gets if url not in (workshop.url(), session)]
-    posts = [*forms, workshop.url(f"/roster/{enrollment}/withdraw"), f"{session}/attendance",
-             f"{session}/remove", f"{session}/merge", f"{session}/move/later",
-             f"{session}/move/earlier"]
+    posts = [
+        *forms,
+        workshop.url(f"/roster/{enrollment}/withdraw"),
+        f"{session}/attendance",
+        f"{session}/remove",
+        f"{session}/merge",
+        f"{session}/move/later",
+        f"{session}/move/earlier",
+    ]
     return [("GET", url) for url in gets] + [("POST", url) for url in posts]
 
 
@@ -115,8 +162,9 @@ def test_another_counselor_gets_404_everywhere_and_changes_nothing(
         if method == "GET":
             response = browser.get(url)
         else:
-            response = browser.post(url, {"reason": "x", "title": "Taken over",
-                                          "capacity": "1"}, token_from="/")
+            response = browser.post(
+                url, {"reason": "x", "title": "Taken over", "capacity": "1"}, token_from="/"
+            )
         assert response.status_code == 404, f"{method} {url}: {response.status_code}"
 
     after = build.sessions_of(planted.mine.id)
@@ -140,8 +188,14 @@ def test_another_counselor_never_sees_the_titles_on_their_own_pages(
 
     assert "ZQ-Secret-Beta" in pages["/agenda"]
     for url, page in pages.items():
-        for marker in ("Visible Evening Group", "Room Visible 1", "ZQ-Secret-Alpha",
-                       "ZQ-Loc-Alpha", "Alex & Sam", "Mira"):
+        for marker in (
+            "Visible Evening Group",
+            "Room Visible 1",
+            "ZQ-Secret-Alpha",
+            "ZQ-Loc-Alpha",
+            "Alex & Sam",
+            "Mira",
+        ):
             assert marker not in page, f"{marker} shown to another counselor on {url}"
 
 
@@ -151,4 +205,3 @@ def test_the_lead_sees_only_their_own_and_co_led_workshops(counselor, build, wor
     assert "ZQ-Secret-Alpha" in pages["/workshops/"]
     assert all("ZQ-Secret-Beta" not in page for page in pages.values())
     assert counselor.get(planted.secret_beta.url()).status_code == 404
-

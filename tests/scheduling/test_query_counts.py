@@ -21,10 +21,18 @@ def busy_workshop(build, world, count: int, title: str, with_world_couple: bool 
     """A workshop with `count` couples (world's couple among them) and `count` sessions in
     the week that starts two Mondays from now."""
     couples = [world.couple_id] if with_world_couple else []
-    couples += [build.couple(names=(f"Ann{n:02}", f"Ben{n:02}"))
-                for n in range(count - len(couples))]
-    return build.workshop(title=title, capacity=50, couples=tuple(couples), sessions=count,
-                          first=monday_in(2), every=SPACING, minutes=60)
+    couples += [
+        build.couple(names=(f"Ann{n:02}", f"Ben{n:02}")) for n in range(count - len(couples))
+    ]
+    return build.workshop(
+        title=title,
+        capacity=50,
+        couples=tuple(couples),
+        sessions=count,
+        first=monday_in(2),
+        every=SPACING,
+        minutes=60,
+    )
 
 
 def statements_for(app, browser, url: str) -> list[str]:
@@ -77,8 +85,13 @@ def test_the_partner_home_costs_the_same_for_2_or_10_sessions(app, browser, buil
     browser.login(world.partner)
     busy_workshop(build, world, 2, "Small group")
     few = statements_for(app, browser, "/")
-    other = build.workshop(title="Second group", couples=(world.couple_id,), sessions=8,
-                           first=in_days(30), every=timedelta(days=2))
+    other = build.workshop(
+        title="Second group",
+        couples=(world.couple_id,),
+        sessions=8,
+        first=in_days(30),
+        every=timedelta(days=2),
+    )
     assert other.session_ids
     many = statements_for(app, browser, "/")
 

@@ -24,8 +24,18 @@ from workshop.models import (
 )
 
 STAGE_KEYS = [
-    "readiness", "timing", "cooperation", "communication", "pace", "novelty",
-    "trust", "self_trust", "positivity", "present", "betrayal", "support",
+    "readiness",
+    "timing",
+    "cooperation",
+    "communication",
+    "pace",
+    "novelty",
+    "trust",
+    "self_trust",
+    "positivity",
+    "present",
+    "betrayal",
+    "support",
 ]
 
 
@@ -65,25 +75,42 @@ class Builder:
             yield db.session
             db.session.commit()
 
-    def workshop(self, lead: str | None = None, title: str = "Spring group", *,
-                 timezone: str = "UTC", capacity: int = 8, co: tuple[str, ...] = (),
-                 couples: tuple[int, ...] = (), sessions: int = 0, first: datetime | None = None,
-                 every: timedelta = timedelta(days=7), minutes: int = 90,
-                 location: str = "Room 4, Garden Street 1", video_url: str = "",
-                 workshop_format: str = "group") -> BuiltWorkshop:
+    def workshop(
+        self,
+        lead: str | None = None,
+        title: str = "Spring group",
+        *,
+        timezone: str = "UTC",
+        capacity: int = 8,
+        co: tuple[str, ...] = (),
+        couples: tuple[int, ...] = (),
+        sessions: int = 0,
+        first: datetime | None = None,
+        every: timedelta = timedelta(days=7),
+        minutes: int = 90,
+        location: str = "Room 4, Garden Street 1",
+        video_url: str = "",
+        workshop_format: str = "group",
+    ) -> BuiltWorkshop:
         """A workshop of `lead` (default: the world's counselor), its roster and sessions."""
         with self.database():
             lead_user = db.session.get(User, user_id(lead or self.world.counselor))
             workshop = Workshop(
-                practice_id=lead_user.practice_id, lead_id=lead_user.id, title=title,
-                timezone=timezone, capacity=capacity, location=location, video_url=video_url,
+                practice_id=lead_user.practice_id,
+                lead_id=lead_user.id,
+                title=title,
+                timezone=timezone,
+                capacity=capacity,
+                location=location,
+                video_url=video_url,
                 format=workshop_format,
             )
             workshop.co_counselors = [db.session.get(User, user_id(email)) for email in co]
             db.session.add(workshop)
             db.session.flush()
-            enrollments = [Enrollment(workshop_id=workshop.id, couple_id=couple_id)
-                           for couple_id in couples]
+            enrollments = [
+                Enrollment(workshop_id=workshop.id, couple_id=couple_id) for couple_id in couples
+            ]
             db.session.add_all(enrollments)
             start = first or in_days(3)
             made = [
@@ -93,8 +120,13 @@ class Builder:
             db.session.flush()
             return BuiltWorkshop(workshop.id, [s.id for s in made], [e.id for e in enrollments])
 
-    def session(self, workshop_id: int, starts_at: datetime, minutes: int = 90,
-                stages: tuple[str, ...] = ("readiness",)) -> int:
+    def session(
+        self,
+        workshop_id: int,
+        starts_at: datetime,
+        minutes: int = 90,
+        stages: tuple[str, ...] = ("readiness",),
+    ) -> int:
         with self.database():
             workshop = db.session.get(Workshop, workshop_id)
             made = self._session(workshop, starts_at, minutes, list(stages))
@@ -104,15 +136,17 @@ class Builder:
     def _session(self, workshop, starts_at, minutes, stage_keys) -> WorkshopSession:
         stages = list(db.session.scalars(select(Stage).where(Stage.key.in_(stage_keys))))
         session = WorkshopSession(
-            workshop=workshop, starts_at=starts_at,
+            workshop=workshop,
+            starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=minutes),
-            location=workshop.location, video_url=workshop.video_url, stages=stages,
+            location=workshop.location,
+            video_url=workshop.video_url,
+            stages=stages,
         )
         db.session.add(session)
         return session
 
-    def couple(self, counselor: str | None = None, names=("Robin", "Casey"),
-               emails=None) -> int:
+    def couple(self, counselor: str | None = None, names=("Robin", "Casey"), emails=None) -> int:
         with self.database():
             owner = db.session.get(User, user_id(counselor or self.world.counselor))
             couple = make_couple(owner, names, emails)
@@ -133,13 +167,22 @@ class Builder:
 
     def partner_ids(self, couple_id: int) -> list[int]:
         with self.app.app_context():
-            return list(db.session.scalars(
-                select(User.id).where(User.couple_id == couple_id).order_by(User.id)))
+            return list(
+                db.session.scalars(
+                    select(User.id).where(User.couple_id == couple_id).order_by(User.id)
+                )
+            )
 
     def attend(self, session_id: int, partner_id: int, status: str = "present") -> None:
         with self.database():
-            db.session.add(Attendance(session_id=session_id, partner_id=partner_id,
-                                      status=status, recorded_by_id=user_id(self.world.counselor)))
+            db.session.add(
+                Attendance(
+                    session_id=session_id,
+                    partner_id=partner_id,
+                    status=status,
+                    recorded_by_id=user_id(self.world.counselor),
+                )
+            )
 
     def read(self, model, object_id: int, *attributes: str) -> dict:
         """Some columns (or properties) of one row, read in a fresh context."""
@@ -154,9 +197,13 @@ class Builder:
     def sessions_of(self, workshop_id: int) -> list[WorkshopSession]:
         """The workshop's sessions in time order, detached with their stages loaded."""
         with self.app.app_context():
-            sessions = list(db.session.scalars(
-                select(WorkshopSession).where(WorkshopSession.workshop_id == workshop_id)
-                .order_by(WorkshopSession.starts_at)))
+            sessions = list(
+                db.session.scalars(
+                    select(WorkshopSession)
+                    .where(WorkshopSession.workshop_id == workshop_id)
+                    .order_by(WorkshopSession.starts_at)
+                )
+            )
             for session in sessions:
                 session.stage_list = [stage.key for stage in session.stages]
             db.session.expunge_all()

@@ -22,16 +22,20 @@ def roster_of(app, workshop_id: int) -> dict[int, str]:
     """couple id -> enrollment status."""
     with app.app_context():
         rows = db.session.execute(
-            select(Enrollment.couple_id, Enrollment.status)
-            .where(Enrollment.workshop_id == workshop_id)
+            select(Enrollment.couple_id, Enrollment.status).where(
+                Enrollment.workshop_id == workshop_id
+            )
         )
         return dict(rows.all())
 
 
 def enrollment_id(app, workshop_id: int, couple_id: int) -> int:
     with app.app_context():
-        return db.session.scalar(select(Enrollment.id).where(
-            Enrollment.workshop_id == workshop_id, Enrollment.couple_id == couple_id))
+        return db.session.scalar(
+            select(Enrollment.id).where(
+                Enrollment.workshop_id == workshop_id, Enrollment.couple_id == couple_id
+            )
+        )
 
 
 def offered_couples(page: str) -> list[str]:
@@ -45,7 +49,8 @@ def test_counselor_enrolls_couples_and_sees_the_roster(app, counselor, build, wo
     workshop = build.workshop(capacity=3)
 
     assert offered_couples(text_of(counselor.get(workshop.url("/roster")))) == [
-        str(world.couple_id), str(second)
+        str(world.couple_id),
+        str(second),
     ]
     first = counselor.post(workshop.url("/roster"), {"couple": world.couple_id})
     counselor.post(workshop.url("/roster"), {"couple": second})
@@ -53,7 +58,8 @@ def test_counselor_enrolls_couples_and_sees_the_roster(app, counselor, build, wo
     assert first.status_code == 302
     assert roster_of(app, workshop.id) == {world.couple_id: "enrolled", second: "enrolled"}
     page = text_of(counselor.get(workshop.url("/roster")))
-    assert "Alex & Sam" in page and "Kim & Lee" in page
+    assert "Alex & Sam" in page
+    assert "Kim & Lee" in page
     assert "Enrolled couples (2 of 3)" in page
     assert offered_couples(page) == []
     assert "Alex & Sam" in text_of(counselor.get(workshop.url()))
@@ -121,28 +127,32 @@ def test_withdrawing_twice_or_through_another_workshop_is_not_found(counselor, b
     other = build.workshop(title="Other group")
     enrollment = workshop.enrollment_ids[0]
 
-    wrong_workshop = counselor.post(other.url(f"/roster/{enrollment}/withdraw"),
-                                    token_from=other.url("/roster"))
-    counselor.post(workshop.url(f"/roster/{enrollment}/withdraw"),
-                   token_from=workshop.url("/roster"))
-    twice = counselor.post(workshop.url(f"/roster/{enrollment}/withdraw"),
-                           token_from=workshop.url("/roster"))
+    wrong_workshop = counselor.post(
+        other.url(f"/roster/{enrollment}/withdraw"), token_from=other.url("/roster")
+    )
+    counselor.post(
+        workshop.url(f"/roster/{enrollment}/withdraw"), token_from=workshop.url("/roster")
+    )
+    twice = counselor.post(
+        workshop.url(f"/roster/{enrollment}/withdraw"), token_from=workshop.url("/roster")
+    )
 
     assert wrong_workshop.status_code == 404
     assert twice.status_code == 404
 
 
 def test_a_withdrawn_couple_no_longer_sees_the_workshop(build, world, make_browser):
-    workshop = build.workshop(title="Marker workshop QX7", couples=(world.couple_id,),
-                              sessions=1)
+    workshop = build.workshop(title="Marker workshop QX7", couples=(world.couple_id,), sessions=1)
     partner = make_browser()
     partner.login(world.partner)
     assert "Marker workshop QX7" in text_of(partner.get("/"))
     counselor = make_browser()
     counselor.login(world.counselor)
 
-    counselor.post(workshop.url(f"/roster/{workshop.enrollment_ids[0]}/withdraw"),
-                   token_from=workshop.url("/roster"))
+    counselor.post(
+        workshop.url(f"/roster/{workshop.enrollment_ids[0]}/withdraw"),
+        token_from=workshop.url("/roster"),
+    )
 
     assert "Marker workshop QX7" not in text_of(partner.get("/"))
 
@@ -186,8 +196,9 @@ def test_adding_a_couple_to_someone_elses_workshop_is_not_found(app, counselor, 
 
 
 def test_a_co_counselor_sees_and_manages_the_workshop(app, build, world, make_browser):
-    workshop = build.workshop(title="Shared group", co=(world.other_counselor,),
-                              couples=(world.couple_id,), sessions=1)
+    workshop = build.workshop(
+        title="Shared group", co=(world.other_counselor,), couples=(world.couple_id,), sessions=1
+    )
     colleague = make_browser()
     colleague.login(world.other_counselor)
 
@@ -198,8 +209,10 @@ def test_a_co_counselor_sees_and_manages_the_workshop(app, build, world, make_br
     assert "Alex & Sam" in roster
     # They may enroll their own couple, and see the lead's couple's details.
     colleague.post(workshop.url("/roster"), {"couple": world.other_couple_id})
-    assert roster_of(app, workshop.id) == {world.couple_id: "enrolled",
-                                           world.other_couple_id: "enrolled"}
+    assert roster_of(app, workshop.id) == {
+        world.couple_id: "enrolled",
+        world.other_couple_id: "enrolled",
+    }
     assert colleague.get(f"/couples/{world.couple_id}").status_code == 200
     assert "Alex & Sam" in text_of(colleague.get("/couples/"))
 
@@ -208,8 +221,10 @@ def test_a_couple_stays_visible_to_a_co_counselor_after_withdrawal(build, world,
     workshop = build.workshop(co=(world.other_counselor,), couples=(world.couple_id,))
     colleague = make_browser()
     colleague.login(world.other_counselor)
-    colleague.post(workshop.url(f"/roster/{workshop.enrollment_ids[0]}/withdraw"),
-                   token_from=workshop.url("/roster"))
+    colleague.post(
+        workshop.url(f"/roster/{workshop.enrollment_ids[0]}/withdraw"),
+        token_from=workshop.url("/roster"),
+    )
 
     assert colleague.get(f"/couples/{world.couple_id}").status_code == 200
 

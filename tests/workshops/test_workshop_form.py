@@ -6,7 +6,13 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import text_of
-from tests.workshops.builders import checked_values, field_error, input_value, textarea_value, user_id
+from tests.workshops.builders import (
+    checked_values,
+    field_error,
+    input_value,
+    textarea_value,
+    user_id,
+)
 from workshop.extensions import db
 from workshop.models import Workshop
 
@@ -78,8 +84,11 @@ def test_counselor_creates_a_workshop_and_goes_on_to_plan_its_sessions(app, coun
 def test_the_new_workshop_form_starts_on_the_counselors_own_timezone(counselor, build, world):
     build.set_timezone(world.counselor, "America/New_York")
     page = text_of(counselor.get("/workshops/new"))
-    assert re.search(r'<option selected value="America/New_York"|'
-                     r'<option value="America/New_York" selected', page)
+    assert re.search(
+        r'<option selected value="America/New_York"|'
+        r'<option value="America/New_York" selected',
+        page,
+    )
 
 
 def test_an_online_only_workshop_needs_no_location(app, counselor):
@@ -89,7 +98,7 @@ def test_an_online_only_workshop_needs_no_location(app, counselor):
 
 
 def test_co_counselors_are_chosen_from_the_counselors_own_practice(app, counselor, world):
-    other_id, = ids_of(app, world.other_counselor)
+    (other_id,) = ids_of(app, world.other_counselor)
 
     page = text_of(counselor.get("/workshops/new"))
     response = counselor.post("/workshops/new", {**NEW_WORKSHOP, "co_counselors": [other_id]})
@@ -100,11 +109,10 @@ def test_co_counselors_are_chosen_from_the_counselors_own_practice(app, counselo
 
 
 def test_a_counselor_of_another_practice_posted_by_hand_is_refused(app, counselor, world):
-    stranger_id, = ids_of(app, world.other_practice_counselor)
+    (stranger_id,) = ids_of(app, world.other_practice_counselor)
 
     page = text_of(counselor.get("/workshops/new"))
-    response = counselor.post("/workshops/new",
-                              {**NEW_WORKSHOP, "co_counselors": [stranger_id]})
+    response = counselor.post("/workshops/new", {**NEW_WORKSHOP, "co_counselors": [stranger_id]})
 
     assert f'value="{stranger_id}"' not in page
     assert response.status_code == 200
@@ -155,8 +163,9 @@ def test_bad_input_is_explained_on_its_field_and_the_typed_text_kept(
 
 
 def test_a_private_program_is_for_exactly_one_couple(app, counselor):
-    response = counselor.post("/workshops/new",
-                              {**NEW_WORKSHOP, "format": "couple", "capacity": "8"})
+    response = counselor.post(
+        "/workshops/new", {**NEW_WORKSHOP, "format": "couple", "capacity": "8"}
+    )
 
     assert response.status_code == 302
     assert only_workshop(app)["capacity"] == 1
@@ -168,8 +177,10 @@ def test_a_private_program_is_for_exactly_one_couple(app, counselor):
 
 def edit_data(page: str, **changes) -> dict:
     """The edit form as the page shows it, with some fields changed."""
-    shown = {"version": input_value(page, "version"),
-             "co_counselors": checked_values(page, "co_counselors")}
+    shown = {
+        "version": input_value(page, "version"),
+        "co_counselors": checked_values(page, "co_counselors"),
+    }
     return {**NEW_WORKSHOP, **shown, **changes}
 
 
@@ -231,8 +242,9 @@ def test_the_second_of_two_simultaneous_edits_is_refused_and_kept_in_the_form(
     second_page = text_of(second.get(workshop.url("/edit")))
 
     first.post(workshop.url("/edit"), edit_data(first_page, title="Saved by the lead"))
-    response = second.post(workshop.url("/edit"),
-                           edit_data(second_page, title="Typed by the colleague"))
+    response = second.post(
+        workshop.url("/edit"), edit_data(second_page, title="Typed by the colleague")
+    )
 
     page = text_of(response)
     assert response.status_code == 200
@@ -265,10 +277,12 @@ def test_changing_only_the_co_counselors_still_counts_as_a_save(app, build, worl
     second_page = text_of(second.get(workshop.url("/edit")))
     same = {"title": "Spring group", "location": "Room 4, Garden Street 1", "video_url": ""}
 
-    first.post(workshop.url("/edit"),
-               edit_data(first_page, co_counselors=[colleague_id, other_id], **same))
-    response = second.post(workshop.url("/edit"),
-                           edit_data(second_page, title="Renamed", co_counselors=[colleague_id]))
+    first.post(
+        workshop.url("/edit"), edit_data(first_page, co_counselors=[colleague_id, other_id], **same)
+    )
+    response = second.post(
+        workshop.url("/edit"), edit_data(second_page, title="Renamed", co_counselors=[colleague_id])
+    )
 
     assert "Someone else saved this workshop" in text_of(response)
     assert only_workshop(app)["co_counselor_ids"] == sorted([colleague_id, other_id])

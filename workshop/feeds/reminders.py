@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from workshop.assignments.reminders import send_due_homework_reminders
 from workshop.extensions import db
 from workshop.mail_outbox import public_url, queue_email
 from workshop.models import (
@@ -32,8 +33,9 @@ REMIND_AHEAD = timedelta(hours=24)
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders_command() -> None:
-    """Email partners about their sessions of the next 24 hours (never twice)."""
-    sent = send_due_reminders(utcnow())
+    """Email partners about their sessions and homework of the next 24 hours (never twice)."""
+    now = utcnow()
+    sent = send_due_reminders(now) + send_due_homework_reminders(now)
     click.echo(f"{sent} reminder{'' if sent == 1 else 's'} sent.")
 
 

@@ -1,5 +1,6 @@
 """Rules for homework: versions, assignments, drafts, submissions, review, safety flags."""
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -60,7 +61,8 @@ def sync_library() -> int:
     from workshop.homework.library import LIBRARY
 
     stages = {stage.key: stage.id for stage in db.session.scalars(select(Stage))}
-    existing = {e.key: e for e in db.session.scalars(select(Exercise).where(Exercise.key.isnot(None)))}
+    built_ins = select(Exercise).where(Exercise.key.isnot(None))
+    existing = {exercise.key: exercise for exercise in db.session.scalars(built_ins)}
     changed = 0
     for data in LIBRARY:
         exercise = existing.get(data["key"]) or Exercise(key=data["key"])
@@ -68,7 +70,8 @@ def sync_library() -> int:
             "stage_id": stages[data["stage"]], "title": data["title"],
             "instructions": data["instructions"], "mode": data["mode"],
             "visibility": data["visibility"], "is_safety_check": data.get("safety", False),
-            "fields": data["fields"],
+            # A copy: the exercise must never share (and so mutate) the module's own lists.
+            "fields": copy.deepcopy(data["fields"]),
         }
         if exercise.id is None or any(getattr(exercise, k) != v for k, v in wanted.items()):
             for name, value in wanted.items():
@@ -89,7 +92,8 @@ def current_version(exercise: Exercise) -> ExerciseVersion:
     version = ExerciseVersion(
         exercise=exercise,
         number=(latest.number + 1) if latest else 1,
-        **{name: getattr(exercise, name) for name in VERSIONED_COLUMNS},
+        # A deep copy: the frozen version shares nothing with the working copy.
+        **{name: copy.deepcopy(getattr(exercise, name)) for name in VERSIONED_COLUMNS},
     )
     db.session.add(version)
     return version
@@ -110,12 +114,16 @@ class AssignmentRequest:
 
 
 def assign(request: AssignmentRequest, counselor: User) -> list[Assignment]:
-    """Give the exercise (its current version) to each couple; partners are emailed."""
+    """Give the exercise (its current version) to each couple; partners are emailed. A couple
+    that already has this very assignment (a resent form) is skipped: only new ones return."""
     from workshop.homework import notifications
 
     version = current_version(request.exercise)
+    given = _already_given(request, version)
     assignments = []
     for couple in request.couples:
+        if couple.id in given:
+            continue
         assignment = Assignment(
             workshop_id=request.workshop.id, couple_id=couple.id, exercise_version=version,
             session_id=request.session.id if request.session else None,
@@ -128,6 +136,20 @@ def assign(request: AssignmentRequest, counselor: User) -> list[Assignment]:
     for assignment in assignments:
         notifications.assignment_given(assignment)
     return assignments
+
+
+def _already_given(request: AssignmentRequest, version: ExerciseVersion) -> set[int]:
+    """Couples of the workshop holding this version with the same times and session."""
+    if version.id is None:
+        return set()  # a version made just now was given to nobody yet
+    query = select(Assignment.couple_id).where(
+        Assignment.workshop_id == request.workshop.id,
+        Assignment.exercise_version_id == version.id,
+        Assignment.opens_at == request.opens_at,
+        Assignment.due_at == request.due_at,
+        Assignment.session_id == (request.session.id if request.session else None),
+    )
+    return set(db.session.scalars(query))
 
 
 # --- partners' answers -------------------------------------------------------------------------
@@ -211,18 +233,25 @@ def _mark_submitted(submission: SubmissionModel, now: datetime) -> None:
 # --- the counselor's review --------------------------------------------------------------------
 
 
-def review(submission: SubmissionModel, counselor: User, feedback: str) -> None:
-    """Write feedback and mark the submission reviewed."""
+def review(submission: SubmissionModel, counselor: User, feedback: str) -> bool:
+    """Write feedback and mark the submission reviewed; False when that was already so (a
+    resent form keeps the first review's time)."""
     if submission.status == SubmissionStatus.DRAFT:
         raise NotEditable
+    if submission.status == SubmissionStatus.REVIEWED and submission.feedback == feedback:
+        return False
     submission.feedback = feedback
     submission.status = SubmissionStatus.REVIEWED
     submission.reviewed_at = utcnow()
     submission.reviewed_by_id = counselor.id
+    return True
 
 
-def reopen(submission: SubmissionModel) -> None:
-    """Give a submitted answer back to the partner as a draft; its progress data goes too."""
+def reopen(submission: SubmissionModel) -> bool:
+    """Give a submitted answer back to the partner as a draft; its progress data goes too.
+    False when it already is a draft (a resent form changes nothing)."""
+    if submission.status == SubmissionStatus.DRAFT:
+        return False
     submission.status = SubmissionStatus.DRAFT
     submission.submitted_at = None
     submission.version += 1
@@ -230,6 +259,7 @@ def reopen(submission: SubmissionModel) -> None:
         select(MeasurePoint).where(MeasurePoint.submission_id == submission.id)
     ):
         db.session.delete(point)
+    return True
 
 
 def mark_safety_reviewed(couple: Couple, counselor: User) -> int:

@@ -47,9 +47,14 @@ def week_of(user: User, start_text: str | None) -> Week:
         user, _local_midnight(monday, zone), _local_midnight(monday + timedelta(days=7), zone)
     )
     days = [
-        (monday + timedelta(days=offset),
-         [s for s in sessions if s.starts_at.astimezone(zone).date()
-          == monday + timedelta(days=offset)])
+        (
+            monday + timedelta(days=offset),
+            [
+                s
+                for s in sessions
+                if s.starts_at.astimezone(zone).date() == monday + timedelta(days=offset)
+            ],
+        )
         for offset in range(7)
     ]
     return Week(start=monday, days=days)

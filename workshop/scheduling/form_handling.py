@@ -31,11 +31,12 @@ def plan_request(form) -> services.PlanRequest:
 def session_times(form, timezone: str) -> tuple[datetime, datetime]:
     """The form's date and times on the workshop's clock, as UTC start and end."""
     try:
-        return (to_utc(form.date.data, form.start_time.data, timezone),
-                to_utc(form.date.data, form.end_time.data, timezone))
+        return (
+            to_utc(form.date.data, form.start_time.data, timezone),
+            to_utc(form.date.data, form.end_time.data, timezone),
+        )
     except (OverflowError, ValueError) as error:  # e.g. 9999-12-31 23:00 in a zone east of UTC
-        raise services.ScheduleError("Choose a date within the next five years.", "date") \
-            from error
+        raise services.ScheduleError("Choose a date within the next five years.", "date") from error
 
 
 def session_change(form, session: WorkshopSession) -> services.SessionChange:

@@ -45,9 +45,12 @@ class ClearTimeField(TimeField):
 
 
 def stages_field(label: str = "Stages") -> MultiCheckboxField:
-    return MultiCheckboxField(label, validate_choice=True,
-                              invalid_choice_message="Choose stages from the curriculum.",
-                              validators=[InputRequired("Choose at least one stage.")])
+    return MultiCheckboxField(
+        label,
+        validate_choice=True,
+        invalid_choice_message="Choose stages from the curriculum.",
+        validators=[InputRequired("Choose at least one stage.")],
+    )
 
 
 def confirm_overlap_field() -> BooleanField:
@@ -56,21 +59,34 @@ def confirm_overlap_field() -> BooleanField:
 
 class PlanForm(BaseForm):
     stages = stages_field("Stages to plan, one session each")
-    first_date = ClearDateField("First possible date",
-                                validators=[InputRequired("Choose the first date.")])
-    weekday = SelectField("Day of the week", coerce=int, validate_choice=True,
-                          invalid_choice_message="Choose a day of the week.",
-                          choices=as_choices(enumerate(WEEKDAYS)))
-    start_time = ClearTimeField("Start time (workshop's local time)",
-                                validators=[InputRequired("Choose a start time.")])
-    every_weeks = RadioField("How often", coerce=int, default=1, validate_choice=True,
-                             invalid_choice_message="Choose every week or every two weeks.",
-                             choices=as_choices([(1, "Every week"), (2, "Every two weeks")]))
+    first_date = ClearDateField(
+        "First possible date", validators=[InputRequired("Choose the first date.")]
+    )
+    weekday = SelectField(
+        "Day of the week",
+        coerce=int,
+        validate_choice=True,
+        invalid_choice_message="Choose a day of the week.",
+        choices=as_choices(enumerate(WEEKDAYS)),
+    )
+    start_time = ClearTimeField(
+        "Start time (workshop's local time)", validators=[InputRequired("Choose a start time.")]
+    )
+    every_weeks = RadioField(
+        "How often",
+        coerce=int,
+        default=1,
+        validate_choice=True,
+        invalid_choice_message="Choose every week or every two weeks.",
+        choices=as_choices([(1, "Every week"), (2, "Every two weeks")]),
+    )
     duration = IntegerField(
         "Length in minutes",
         default=90,
-        validators=[InputRequired("Enter the length in minutes."),
-                    NumberRange(min=15, max=480, message="Enter 15 to 480 minutes.")],
+        validators=[
+            InputRequired("Enter the length in minutes."),
+            NumberRange(min=15, max=480, message="Enter 15 to 480 minutes."),
+        ],
     )
     confirm_overlap = confirm_overlap_field()
     submit = SubmitField("Create sessions")
@@ -119,11 +135,17 @@ def attendance_form(partners) -> BaseForm:
         submit = SubmitField("Save attendance")
 
     for partner in partners:
-        setattr(AttendanceForm, f"partner_{partner.id}", RadioField(
-            partner.name,
-            choices=as_choices(ATTENDANCE_CHOICES),
-            validate_choice=True,
-            invalid_choice_message="Choose present, absent or excused.",
-            validators=[InputRequired(f"Choose present, absent or excused for {partner.name}.")],
-        ))
+        setattr(
+            AttendanceForm,
+            f"partner_{partner.id}",
+            RadioField(
+                partner.name,
+                choices=as_choices(ATTENDANCE_CHOICES),
+                validate_choice=True,
+                invalid_choice_message="Choose present, absent or excused.",
+                validators=[
+                    InputRequired(f"Choose present, absent or excused for {partner.name}.")
+                ],
+            ),
+        )
     return AttendanceForm()

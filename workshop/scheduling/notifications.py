@@ -12,8 +12,7 @@ WHEN_FORMAT = "%A %d %B %Y, %H:%M"
 
 def snapshot(session: WorkshopSession) -> tuple:
     """What partners are told about when it changes."""
-    return (session.starts_at, session.ends_at, session.location, session.video_url,
-            session.status)
+    return (session.starts_at, session.ends_at, session.location, session.video_url, session.status)
 
 
 def when_for(user: User, moment: datetime) -> str:

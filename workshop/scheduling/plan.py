@@ -29,8 +29,9 @@ def series_starts(
     zone = ZoneInfo(timezone)
     day = first_weekday_on_or_after(first_date, weekday)
     return [
-        datetime.combine(day + timedelta(weeks=index * every_weeks), local_time, tzinfo=zone)
-        .astimezone(UTC)
+        datetime.combine(
+            day + timedelta(weeks=index * every_weeks), local_time, tzinfo=zone
+        ).astimezone(UTC)
         for index in range(count)
     ]
 

@@ -90,8 +90,9 @@ def check_times(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
         raise ScheduleError("Choose a date within the next five years.", "date")
 
 
-def find_overlaps(workshop: Workshop, starts_at: datetime, ends_at: datetime,
-                  exclude_id: int | None = None) -> list[WorkshopSession]:
+def find_overlaps(
+    workshop: Workshop, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None
+) -> list[WorkshopSession]:
     """Scheduled sessions at that time of the workshop's counselors or enrolled couples."""
     counselor_ids = [workshop.lead_id, *(c.id for c in workshop.co_counselors)]
     couple_ids = select(Enrollment.couple_id).where(
@@ -99,8 +100,10 @@ def find_overlaps(workshop: Workshop, starts_at: datetime, ends_at: datetime,
     )
     shares_counselor = or_(
         Workshop.lead_id.in_(counselor_ids),
-        exists().where(WorkshopCounselor.workshop_id == Workshop.id,
-                       WorkshopCounselor.counselor_id.in_(counselor_ids)),
+        exists().where(
+            WorkshopCounselor.workshop_id == Workshop.id,
+            WorkshopCounselor.counselor_id.in_(counselor_ids),
+        ),
     )
     shares_couple = exists().where(
         Enrollment.workshop_id == Workshop.id,
@@ -122,15 +125,22 @@ def find_overlaps(workshop: Workshop, starts_at: datetime, ends_at: datetime,
     return list(db.session.scalars(query))
 
 
-def plan_sessions(workshop: Workshop, plan: PlanRequest, user: User,
-                  overlap_confirmed: bool = False) -> list[WorkshopSession]:
+def plan_sessions(
+    workshop: Workshop, plan: PlanRequest, user: User, overlap_confirmed: bool = False
+) -> list[WorkshopSession]:
     """One session per chosen stage, every N weeks on the local wall clock."""
     stages = stages_by_keys(plan.stage_keys)
     now = utcnow()
     if not now.date() <= plan.first_date <= (now + HORIZON).date():
         raise ScheduleError("Choose a first date between today and five years from now.", "date")
-    starts = series_starts(plan.first_date, plan.weekday, plan.local_time, plan.every_weeks,
-                           len(stages), workshop.timezone)
+    starts = series_starts(
+        plan.first_date,
+        plan.weekday,
+        plan.local_time,
+        plan.every_weeks,
+        len(stages),
+        workshop.timezone,
+    )
     length = timedelta(minutes=plan.duration_minutes)
     clashes_at = {}
     for start in starts:
@@ -141,17 +151,23 @@ def plan_sessions(workshop: Workshop, plan: PlanRequest, user: User,
         raise Overlaps(clashes)
     # The confirmation is recorded on the sessions that overlap, not on the whole series.
     sessions = [
-        _new_session(workshop, [stage], start, start + length,
-                     user if clashes_at[start] else None)
+        _new_session(workshop, [stage], start, start + length, user if clashes_at[start] else None)
         for stage, start in zip(stages, starts, strict=True)
     ]
     db.session.flush()
     return sessions
 
 
-def add_session(workshop: Workshop, stage_keys: list[str], starts_at: datetime,
-                ends_at: datetime, user: User, overlap_confirmed: bool = False,
-                location: str | None = None, video_url: str | None = None) -> WorkshopSession:
+def add_session(
+    workshop: Workshop,
+    stage_keys: list[str],
+    starts_at: datetime,
+    ends_at: datetime,
+    user: User,
+    overlap_confirmed: bool = False,
+    location: str | None = None,
+    video_url: str | None = None,
+) -> WorkshopSession:
     """Add one session to the workshop."""
     stages = stages_by_keys(stage_keys)
     check_times(starts_at, ends_at, utcnow())
@@ -176,8 +192,9 @@ class SessionChange:
     seen_version: int
 
 
-def reschedule_session(session: WorkshopSession, change: SessionChange, user: User,
-                       overlap_confirmed: bool = False) -> bool:
+def reschedule_session(
+    session: WorkshopSession, change: SessionChange, user: User, overlap_confirmed: bool = False
+) -> bool:
     """Move or relocate a session; tell enrolled partners. True when anything changed."""
     if session.is_cancelled:
         raise SessionCancelled  # partners were told it is off; a new session says it is on
@@ -266,14 +283,20 @@ def _new_session(workshop, stages, starts_at, ends_at, confirmed_by) -> Workshop
 
 def _neighbour(session: WorkshopSession, later: bool) -> WorkshopSession:
     order = WorkshopSession.starts_at.asc() if later else WorkshopSession.starts_at.desc()
-    side = (WorkshopSession.starts_at > session.starts_at if later
-            else WorkshopSession.starts_at < session.starts_at)
+    side = (
+        WorkshopSession.starts_at > session.starts_at
+        if later
+        else WorkshopSession.starts_at < session.starts_at
+    )
     query = (
         select(WorkshopSession)
-        .where(WorkshopSession.workshop_id == session.workshop_id,
-               WorkshopSession.status == SessionStatus.SCHEDULED,
-               # Held sessions are history: nothing is swapped or merged into them.
-               WorkshopSession.starts_at > utcnow(), side)
+        .where(
+            WorkshopSession.workshop_id == session.workshop_id,
+            WorkshopSession.status == SessionStatus.SCHEDULED,
+            # Held sessions are history: nothing is swapped or merged into them.
+            WorkshopSession.starts_at > utcnow(),
+            side,
+        )
         .order_by(order)
         .limit(1)
     )

@@ -35,8 +35,9 @@ def plan_sessions(workshop_id: int):
     clashes = []
     if form.validate_on_submit():
         try:
-            created = services.plan_sessions(workshop, plan_request(form), current_user,
-                                             form.confirm_overlap.data)
+            created = services.plan_sessions(
+                workshop, plan_request(form), current_user, form.confirm_overlap.data
+            )
         except services.Overlaps as overlaps:
             clashes = overlaps.clashes
         except services.ScheduleError as error:
@@ -45,8 +46,9 @@ def plan_sessions(workshop_id: int):
             db.session.commit()
             flash(f"{len(created)} sessions planned.", "success")
             return redirect(url_for("workshops.show_workshop", workshop_id=workshop.id))
-    return render_template("scheduling/plan_sessions.html", form=form, workshop=workshop,
-                           clashes=clashes)
+    return render_template(
+        "scheduling/plan_sessions.html", form=form, workshop=workshop, clashes=clashes
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>/sessions/new", methods=["GET", "POST"])
@@ -60,9 +62,16 @@ def add_session(workshop_id: int):
     if form.validate_on_submit():
         try:
             starts_at, ends_at = session_times(form, workshop.timezone)
-            services.add_session(workshop, form.stages.data, starts_at, ends_at, current_user,
-                                 form.confirm_overlap.data, form.location.data or "",
-                                 form.video_url.data or "")
+            services.add_session(
+                workshop,
+                form.stages.data,
+                starts_at,
+                ends_at,
+                current_user,
+                form.confirm_overlap.data,
+                form.location.data or "",
+                form.video_url.data or "",
+            )
         except services.Overlaps as overlaps:
             clashes = overlaps.clashes
         except services.ScheduleError as error:
@@ -71,8 +80,9 @@ def add_session(workshop_id: int):
             db.session.commit()
             flash("Session added.", "success")
             return redirect(url_for("workshops.show_workshop", workshop_id=workshop.id))
-    return render_template("scheduling/add_session.html", form=form, workshop=workshop,
-                           clashes=clashes)
+    return render_template(
+        "scheduling/add_session.html", form=form, workshop=workshop, clashes=clashes
+    )
 
 
 @bp.get("/sessions/<int:session_id>")
@@ -85,8 +95,13 @@ def show_session(session_id: int):
     recorded = {a.partner_id: a.status for a in session.attendance}
     for partner in partners:
         getattr(form, f"partner_{partner.id}").data = recorded.get(partner.id)
-    return render_template("scheduling/show_session.html", session=session, couples=couples,
-                           attendance_form=form, action_form=forms.ActionForm())
+    return render_template(
+        "scheduling/show_session.html",
+        session=session,
+        couples=couples,
+        attendance_form=form,
+        action_form=forms.ActionForm(),
+    )
 
 
 @bp.post("/sessions/<int:session_id>/attendance")
@@ -118,8 +133,9 @@ def edit_session(session_id: int):
     clashes = []
     if form.validate_on_submit():
         try:
-            changed = services.reschedule_session(session, session_change(form, session),
-                                                  current_user, form.confirm_overlap.data)
+            changed = services.reschedule_session(
+                session, session_change(form, session), current_user, form.confirm_overlap.data
+            )
         except services.Overlaps as overlaps:
             clashes = overlaps.clashes
         except services.ScheduleError as error:
@@ -128,15 +144,19 @@ def edit_session(session_id: int):
             form.form_errors.append(STALE_MESSAGE)
             form.version.data = session.version
         except services.SessionCancelled:
-            form.form_errors.append("This session is cancelled and the couples were told so. "
-                                    "Add a new session instead.")
+            form.form_errors.append(
+                "This session is cancelled and the couples were told so. Add a new session instead."
+            )
         else:
             db.session.commit()
-            flash("Session updated; the couples were told." if changed else "Nothing changed.",
-                  "success")
+            flash(
+                "Session updated; the couples were told." if changed else "Nothing changed.",
+                "success",
+            )
             return redirect(url_for("scheduling.show_session", session_id=session.id))
-    return render_template("scheduling/edit_session.html", form=form, session=session,
-                           clashes=clashes)
+    return render_template(
+        "scheduling/edit_session.html", form=form, session=session, clashes=clashes
+    )
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
@@ -158,25 +178,33 @@ def remove_session(session_id: int):
     """Take a session out of the plan (only before anything was recorded for it)."""
     session = queries.get_session_or_404(session_id, current_user)
     workshop_id = session.workshop_id
-    return _run_action(lambda: services.remove_session(session), "Session removed.",
-                       url_for("workshops.show_workshop", workshop_id=workshop_id))
+    return _run_action(
+        lambda: services.remove_session(session),
+        "Session removed.",
+        url_for("workshops.show_workshop", workshop_id=workshop_id),
+    )
 
 
 @bp.post("/sessions/<int:session_id>/merge")
 def merge_session(session_id: int):
     """Cover the next session's stages in this one, and drop the next session."""
     session = queries.get_session_or_404(session_id, current_user)
-    return _run_action(lambda: services.merge_with_next(session), "Sessions merged.",
-                       url_for("workshops.show_workshop", workshop_id=session.workshop_id))
+    return _run_action(
+        lambda: services.merge_with_next(session),
+        "Sessions merged.",
+        url_for("workshops.show_workshop", workshop_id=session.workshop_id),
+    )
 
 
 @bp.post("/sessions/<int:session_id>/move/<any(earlier, later):direction>")
 def move_session(session_id: int, direction: str):
     """Swap this session's stages with the previous or next session's."""
     session = queries.get_session_or_404(session_id, current_user)
-    return _run_action(lambda: services.move_session(session, later=direction == "later"),
-                       "Order changed.",
-                       url_for("workshops.show_workshop", workshop_id=session.workshop_id))
+    return _run_action(
+        lambda: services.move_session(session, later=direction == "later"),
+        "Order changed.",
+        url_for("workshops.show_workshop", workshop_id=session.workshop_id),
+    )
 
 
 def _run_action(action, success: str, back: str):
@@ -185,18 +213,23 @@ def _run_action(action, success: str, back: str):
     try:
         action()
     except services.SessionLocked:
-        flash("That session has been held or has attendance recorded; it can no longer be moved, "
-              "merged or removed. Cancel it instead if it did not take place.", "error")
+        flash(
+            "That session has been held or has attendance recorded; it can no longer be moved, "
+            "merged or removed. Cancel it instead if it did not take place.",
+            "error",
+        )
     except services.SessionCancelled:
-        flash("That session is cancelled, so its stages stay with it. Add a new session to "
-              "cover them.", "error")
+        flash(
+            "That session is cancelled, so its stages stay with it. Add a new session to "
+            "cover them.",
+            "error",
+        )
     except services.NoNeighbour:
         flash("There is no session on that side.", "error")
     else:
         db.session.commit()
         flash(success, "success")
     return redirect(back)
-
 
 
 @bp.get("/agenda")

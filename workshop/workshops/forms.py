@@ -69,8 +69,10 @@ class VersionField(HiddenField):
 class WorkshopForm(BaseForm):
     title = StringField(
         "Title",
-        validators=[DataRequired("Give the workshop a title."),
-                    Length(max=120, message="Use at most 120 characters.")],
+        validators=[
+            DataRequired("Give the workshop a title."),
+            Length(max=120, message="Use at most 120 characters."),
+        ],
     )
     description = TextAreaField(
         "Description",
@@ -79,8 +81,12 @@ class WorkshopForm(BaseForm):
     )
     format = RadioField(
         "Format",
-        choices=as_choices([(WorkshopFormat.GROUP, "A group of couples"),
-                 (WorkshopFormat.COUPLE, "One couple's private program")]),
+        choices=as_choices(
+            [
+                (WorkshopFormat.GROUP, "A group of couples"),
+                (WorkshopFormat.COUPLE, "One couple's private program"),
+            ]
+        ),
         default=WorkshopFormat.GROUP,
         invalid_choice_message="Choose one of the two formats.",
         validators=[InputRequired("Choose a format.")],
@@ -93,8 +99,9 @@ class WorkshopForm(BaseForm):
         default=8,
         validators=[
             InputRequired("Enter how many couples can join."),
-            NumberRange(min=1, max=MAX_CAPACITY,
-                        message=f"Enter a number from 1 to {MAX_CAPACITY}."),
+            NumberRange(
+                min=1, max=MAX_CAPACITY, message=f"Enter a number from 1 to {MAX_CAPACITY}."
+            ),
         ],
     )
     co_counselors = MultiCheckboxField(
@@ -116,9 +123,13 @@ class WorkshopForm(BaseForm):
 
 
 class EnrollCoupleForm(BaseForm):
-    couple = SelectField("Couple", coerce=int, validate_choice=True,
-                         invalid_choice_message="Choose a couple from the list.",
-                         validators=[InputRequired("Choose a couple.")])
+    couple = SelectField(
+        "Couple",
+        coerce=int,
+        validate_choice=True,
+        invalid_choice_message="Choose a couple from the list.",
+        validators=[InputRequired("Choose a couple.")],
+    )
     submit = SubmitField("Enroll")
 
 

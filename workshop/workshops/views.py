@@ -98,8 +98,13 @@ def show_roster(workshop_id: int):
             db.session.commit()
             flash(f"{couple.name} enrolled.", "success")
             return redirect(url_for("workshops.show_roster", workshop_id=workshop.id))
-    return render_template("workshops/show_roster.html", workshop=workshop, form=form,
-                           enrollments=enrollments, withdraw_form=WithdrawForm())
+    return render_template(
+        "workshops/show_roster.html",
+        workshop=workshop,
+        form=form,
+        enrollments=enrollments,
+        withdraw_form=WithdrawForm(),
+    )
 
 
 @bp.post("/<int:workshop_id>/roster/<int:enrollment_id>/withdraw")
@@ -116,8 +121,9 @@ def withdraw_couple(workshop_id: int, enrollment_id: int):
 
 def _workshop_form(lead_id: int | None = None, **kwargs) -> WorkshopForm:
     form = WorkshopForm(**kwargs)
-    counselors = queries.practice_counselors(current_user.practice_id,
-                                             excluding=lead_id or current_user.id)
+    counselors = queries.practice_counselors(
+        current_user.practice_id, excluding=lead_id or current_user.id
+    )
     form.co_counselors.choices = as_choices((c.id, c.name) for c in counselors)
     return form
 

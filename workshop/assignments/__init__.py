@@ -1,0 +1,1 @@
+"""The counselor's side of homework: assign exercises, follow them in a grid, review answers."""
