@@ -57,6 +57,16 @@ def app(_schema, database_url, tmp_path):
         db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _close_every_engine():
+    """Tests that build extra apps (other settings, production mode) leave engines behind;
+    close their pooled connections so none is garbage-collected open (a ResourceWarning)."""
+    yield
+    for engines in list(db._app_engines.values()):  # noqa: SLF001 - Flask-SQLAlchemy's registry
+        for engine in engines.values():
+            engine.dispose()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

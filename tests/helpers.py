@@ -45,3 +45,12 @@ class Browser:
 def text_of(response) -> str:
     """The response body as text with HTML entities decoded, for searching."""
     return unescape(response.get_data(as_text=True))
+
+
+CSRF_VALUE = re.compile(r'(csrf[-_]token"[^>]*(?:content|value)=")[^"]+"')
+
+
+def without_tokens(page: str) -> str:
+    """The page with CSRF token values blanked: they carry a timestamp, so two otherwise
+    identical pages differ when rendered in different seconds."""
+    return CSRF_VALUE.sub(r"\1", page)

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 import pytest
 from flask import Blueprint, url_for
+from sqlalchemy import select
 
+from tests.assignments.builders import walk_homework
 from tests.factories import make_couple, make_user
 from tests.helpers import Browser
 from tests.workshops.builders import Builder
@@ -17,7 +19,7 @@ from workshop import access
 from workshop.access import ROUTE_ACCESS, Rule
 from workshop.auth.services import issue_token
 from workshop.extensions import db
-from workshop.models import Practice, Role, TokenPurpose
+from workshop.models import Exercise, Practice, Role, Stage, TokenPurpose, User
 
 # Who walks the routes, and the role each one logs in with (None: not logged in).
 ACTORS: dict[str, Role | None] = {
@@ -51,6 +53,12 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     access.LED_SESSION: ObjectRule(frozenset({"counselor"}), ("session_id", "direction")),
     access.OWN_SESSION: ObjectRule(frozenset({"counselor", "partner"}), ("session_id",)),
     access.CURRENT_FEED_URL: ObjectRule(frozenset(), ("counselor_token", "couple_token")),
+    access.LED_ASSIGNMENT: ObjectRule(frozenset({"counselor"}), ("assignment_id", "submission_id")),
+    access.READABLE_EXERCISE: ObjectRule(frozenset({"counselor"}), ("exercise_id",)),
+    access.OWN_EXERCISE: ObjectRule(
+        frozenset({"counselor"}), ("exercise_id", "field_key", "towards")
+    ),
+    access.OWN_ASSIGNMENT: ObjectRule(frozenset({"partner"}), ("assignment_id",)),
 }
 # URL values that name nobody's object.
 PLAIN_URL_VALUES = {"filename": "css/app.css", "key": "readiness"}
@@ -128,7 +136,13 @@ def walked_routes(app, objects: dict) -> list[tuple[str, str, str]]:
 
 # Routes that destroy the walked object come after every other visit of it (the owner's POST
 # really removes and merges), and logout ends the login, so it comes last of all.
-WALKED_LAST = ["scheduling.merge_session", "scheduling.remove_session", "auth.logout"]
+WALKED_LAST = [
+    "scheduling.merge_session",
+    "scheduling.remove_session",
+    "exercises.delete_field",
+    "exercises.delete_exercise",
+    "auth.logout",
+]
 
 
 def walk_order(route: tuple[str, str, str]) -> int:
@@ -165,7 +179,24 @@ def objects(app, world) -> dict:
         "token": token,
         "counselor_token": COUNSELOR_FEED_TOKEN,
         "couple_token": COUPLE_FEED_TOKEN,
+        **own_exercise(app, world),
+        **walk_homework(app, world, workshop.id),  # assignment_id, submission_id
     }
+
+
+def own_exercise(app, world) -> dict:
+    """URL values of an exercise the world's counselor wrote, with one question."""
+    with app.app_context():
+        counselor = db.session.scalar(select(User).where(User.email == world.counselor))
+        stage_id = db.session.scalar(select(Stage.id).order_by(Stage.position))
+        question = {"key": "walk_q", "type": "yes_no", "label": "Walked?", "required": True}
+        exercise = Exercise(
+            practice_id=counselor.practice_id, owner_id=counselor.id, stage_id=stage_id,
+            title="Walked exercise", fields=[question],
+        )
+        db.session.add(exercise)
+        db.session.commit()
+        return {"exercise_id": exercise.id, "field_key": "walk_q", "towards": "down"}
 
 
 def endpoints_missing_from_table(app) -> set[str]:
@@ -244,6 +275,25 @@ DESIGNED_ACCESS = {
     "feeds.export_counselor_feed": "public",
     "feeds.export_couple_feed": "public",
     "feeds.download_session": "counselor partner, own object",
+    "assignments.assign_homework": "counselor, own object",
+    "assignments.show_grid": "counselor, own object",
+    "assignments.show_assignment": "counselor, own object",
+    "assignments.review_submission": "counselor, own object",
+    "assignments.reopen_submission": "counselor, own object",
+    "assignments.mark_safety_reviewed": "counselor, own object",
+    "exercises.list_exercises": "counselor",
+    "exercises.new_exercise": "counselor",
+    "exercises.show_exercise": "counselor, own object",
+    "exercises.copy_exercise": "counselor, own object",
+    "exercises.edit_exercise": "counselor, own object",
+    "exercises.delete_exercise": "counselor, own object",
+    "exercises.new_field": "counselor, own object",
+    "exercises.edit_field": "counselor, own object",
+    "exercises.move_field": "counselor, own object",
+    "exercises.delete_field": "counselor, own object",
+    "homework.list_assignments": "partner",
+    "homework.edit_answers": "partner, own object",
+    "homework.save_draft": "partner, own object",
 }
 
 

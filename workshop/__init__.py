@@ -57,6 +57,7 @@ def _register_blueprints(app: Flask) -> None:
     from workshop.curriculum.views import bp as curriculum_bp
     from workshop.exercises.views import bp as exercises_bp
     from workshop.feeds.views import bp as feeds_bp
+    from workshop.homework.views import bp as homework_bp
     from workshop.main.views import bp as main_bp
     from workshop.practice.views import bp as practice_bp
     from workshop.scheduling.views import bp as scheduling_bp
@@ -66,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
                   scheduling_bp, feeds_bp)
     blueprints += (exercises_bp,)
     blueprints += (assignments_bp,)
+    blueprints += (homework_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

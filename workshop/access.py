@@ -41,6 +41,7 @@ CURRENT_FEED_URL = "a current calendar feed token"
 LED_ASSIGNMENT = "assignment in a workshop the counselor leads or co-leads"
 READABLE_EXERCISE = "built-in exercise, or one the counselor wrote"
 OWN_EXERCISE = "exercise the counselor wrote"
+OWN_ASSIGNMENT = "assignment of the partner's own couple"
 
 ANY_USER = roles(Role.ADMIN, Role.COUNSELOR, Role.PARTNER)
 STAFF = roles(Role.ADMIN, Role.COUNSELOR)
@@ -105,6 +106,10 @@ ROUTE_ACCESS: dict[str, Rule] = {
     "exercises.edit_field": roles(Role.COUNSELOR, object_rule=OWN_EXERCISE),
     "exercises.move_field": roles(Role.COUNSELOR, object_rule=OWN_EXERCISE),
     "exercises.delete_field": roles(Role.COUNSELOR, object_rule=OWN_EXERCISE),
+    # Homework: the partner's side.
+    "homework.list_assignments": roles(Role.PARTNER),
+    "homework.edit_answers": roles(Role.PARTNER, object_rule=OWN_ASSIGNMENT),
+    "homework.save_draft": roles(Role.PARTNER, object_rule=OWN_ASSIGNMENT),
 }
 
 

@@ -37,5 +37,7 @@ def sync_curriculum_command() -> None:
     db.session.flush()  # the exercises look their stages up
     exercises = sync_library()
     db.session.commit()
-    click.echo(f"Curriculum up to date: {stages} stage changes, "
-               f"{exercises} built-in exercises added or updated.")
+    click.echo(
+        f"Curriculum up to date: {stages} stage changes, "
+        f"{exercises} built-in exercises added or updated."
+    )

@@ -23,7 +23,11 @@ NAVIGATION = {
         ("curriculum.list_stages", "Curriculum"),
         ("exercises.list_exercises", "Exercises"),
     ],
-    Role.PARTNER: [("main.home", "Home"), ("feeds.show_calendar", "Calendar")],
+    Role.PARTNER: [
+        ("main.home", "Home"),
+        ("homework.list_assignments", "Homework"),
+        ("feeds.show_calendar", "Calendar"),
+    ],
 }
 
 

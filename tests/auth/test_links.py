@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import CSRF_META, text_of
+from tests.helpers import CSRF_META, text_of, without_tokens
 from workshop.auth.services import issue_token
 from workshop.extensions import db
 from workshop.models import AccountToken, TokenPurpose, User
@@ -122,9 +122,9 @@ def test_forgot_password_answers_alike_for_known_and_unknown_emails(browser, wor
     unknown = ask_for_reset(browser, "nobody@example.net")
 
     assert known.status_code == unknown.status_code == 200
-    assert text_of(known).replace(world.counselor, "EMAIL") == text_of(unknown).replace(
-        "nobody@example.net", "EMAIL"
-    )
+    assert without_tokens(text_of(known)).replace(world.counselor, "EMAIL") == without_tokens(
+        text_of(unknown)
+    ).replace("nobody@example.net", "EMAIL")
     assert [message.to for message in outbox] == [[world.counselor]]
 
 

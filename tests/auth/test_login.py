@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import text_of
+from tests.helpers import text_of, without_tokens
 from workshop.auth.services import LOGIN_FAILED
 from workshop.extensions import db
 from workshop.models import User
@@ -45,10 +45,6 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(browser, world):
     assert without_tokens(text_of(wrong_password)).replace(world.counselor, "") == without_tokens(
         text_of(unknown_email)
     ).replace("nobody@example.net", "")
-
-
-def without_tokens(page: str) -> str:
-    return re.sub(r'(csrf[-_]token"[^>]*(?:content|value)=")[^"]+"', r"\1", page)
 
 
 def test_disabled_account_cannot_log_in_even_with_the_right_password(app, browser, world):

@@ -97,7 +97,8 @@ class AssignForm(BaseForm):
                 field.errors.append(message)
         if self.opens_on.errors or self.due_on.errors:
             return False
-        if self.due_at <= self.opens_at:
+        # Compared as dates first: a far-past due date never reaches the UTC conversion.
+        if self.due_on.data < self.opens_on.data or self.due_at <= self.opens_at:
             self.due_on.errors.append("The due date must come after the open date.")
         elif self.due_at <= self.now:
             self.due_on.errors.append("This due time has already passed. Choose a later one.")

@@ -7,6 +7,7 @@ from flask import abort
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from workshop.exercises.queries import built_in, written_by
 from workshop.extensions import db
 from workshop.models import (
     Assignment,
@@ -27,18 +28,15 @@ QUEUE_PAGE_SIZE = 20
 
 
 def usable_exercises(counselor: User) -> list[Exercise]:
-    """Built-in exercises and the counselor's own, in curriculum order."""
+    """Built-in exercises and the counselor's own that ask something, in curriculum order."""
     query = (
         select(Exercise)
         .join(Exercise.stage)
-        .where(or_(
-            Exercise.owner_id.is_(None),
-            (Exercise.owner_id == counselor.id) & (Exercise.practice_id == counselor.practice_id),
-        ))
+        .where(or_(built_in(), written_by(counselor)))
         .options(joinedload(Exercise.stage))
         .order_by(Stage.position, Exercise.owner_id.is_not(None), Exercise.title, Exercise.id)
     )
-    return list(db.session.scalars(query))
+    return [exercise for exercise in db.session.scalars(query) if exercise.fields]
 
 
 @dataclass

@@ -52,8 +52,12 @@ class ExerciseForm(BaseForm):
     )
     mode = RadioField(
         "Who answers",
-        choices=as_choices([(AnswerMode.INDIVIDUAL, "Each partner on their own"),
-                            (AnswerMode.JOINT, "The couple once, together")]),
+        choices=as_choices(
+            [
+                (AnswerMode.INDIVIDUAL, "Each partner on their own"),
+                (AnswerMode.JOINT, "The couple once, together"),
+            ]
+        ),
         default=AnswerMode.INDIVIDUAL,
         invalid_choice_message="Choose one of the two ways to answer.",
         validators=[InputRequired("Choose who answers.")],
@@ -61,10 +65,12 @@ class ExerciseForm(BaseForm):
     visibility = RadioField(
         "Who reads an answer given on one's own",
         description="You always read both. Answers given together are shared by nature.",
-        choices=as_choices([
-            (Visibility.PRIVATE, "Only the counselor"),
-            (Visibility.AFTER_BOTH, "The other partner too, once both have submitted"),
-        ]),
+        choices=as_choices(
+            [
+                (Visibility.PRIVATE, "Only the counselor"),
+                (Visibility.AFTER_BOTH, "The other partner too, once both have submitted"),
+            ]
+        ),
         default=Visibility.PRIVATE,
         invalid_choice_message="Choose one of the two options.",
         validators=[InputRequired("Choose who reads the answers.")],
@@ -96,14 +102,20 @@ class FieldForm(BaseForm):
 
     def spec(self) -> dict:
         """The question's settings as stored in the exercise's fields."""
-        return {"label": self.label.data, "help": self.help_text.data or "",
-                "required": bool(self.required.data)}
+        return {
+            "label": self.label.data,
+            "help": self.help_text.data or "",
+            "required": bool(self.required.data),
+        }
 
     @classmethod
     def initial(cls, field: dict) -> dict:
         """Form values from a stored question."""
-        return {"label": field["label"], "help_text": field.get("help", ""),
-                "required": bool(field.get("required"))}
+        return {
+            "label": field["label"],
+            "help_text": field.get("help", ""),
+            "required": bool(field.get("required")),
+        }
 
 
 class TextFieldForm(FieldForm):
@@ -126,15 +138,17 @@ class TextFieldForm(FieldForm):
 
 
 def _scale_end(label: str) -> IntegerField:
-    return IntegerField(label, validators=[
-        InputRequired(f"Enter the {label.lower()}."),
-        NumberRange(min=LOW, max=HIGH, message=f"Enter a number from {LOW} to {HIGH}."),
-    ])
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(f"Enter the {label.lower()}."),
+            NumberRange(min=LOW, max=HIGH, message=f"Enter a number from {LOW} to {HIGH}."),
+        ],
+    )
 
 
 def _end_label(label: str) -> StringField:
-    return StringField(label, validators=[DataRequired(f"Write the {label.lower()}."),
-                                          _length(60)])
+    return StringField(label, validators=[DataRequired(f"Write the {label.lower()}."), _length(60)])
 
 
 class ScaleFieldForm(FieldForm):
@@ -159,15 +173,25 @@ class ScaleFieldForm(FieldForm):
         return True
 
     def spec(self) -> dict:
-        return {**super().spec(), "min": self.scale_min.data, "max": self.scale_max.data,
-                "min_label": self.min_label.data, "max_label": self.max_label.data,
-                "measure": self.measure.data or None}
+        return {
+            **super().spec(),
+            "min": self.scale_min.data,
+            "max": self.scale_max.data,
+            "min_label": self.min_label.data,
+            "max_label": self.max_label.data,
+            "measure": self.measure.data or None,
+        }
 
     @classmethod
     def initial(cls, field: dict) -> dict:
-        return {**super().initial(field), "scale_min": field.get("min", 1),
-                "scale_max": field.get("max", 10), "min_label": field.get("min_label", ""),
-                "max_label": field.get("max_label", ""), "measure": field.get("measure", "")}
+        return {
+            **super().initial(field),
+            "scale_min": field.get("min", 1),
+            "scale_max": field.get("max", 10),
+            "min_label": field.get("min_label", ""),
+            "max_label": field.get("max_label", ""),
+            "measure": field.get("measure", ""),
+        }
 
 
 class ChoiceFieldForm(FieldForm):
@@ -204,8 +228,9 @@ class ListFieldForm(FieldForm):
         "Number of items",
         validators=[
             InputRequired("Enter how many items to ask for."),
-            NumberRange(min=1, max=MAX_LIST_ITEMS,
-                        message=f"Enter a number from 1 to {MAX_LIST_ITEMS}."),
+            NumberRange(
+                min=1, max=MAX_LIST_ITEMS, message=f"Enter a number from 1 to {MAX_LIST_ITEMS}."
+            ),
         ],
     )
 
@@ -234,8 +259,9 @@ def option_lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def field_form(field_type: str, field: dict | None = None, version: int | None = None,
-               **kwargs) -> FieldForm:
+def field_form(
+    field_type: str, field: dict | None = None, version: int | None = None, **kwargs
+) -> FieldForm:
     """The form for a question of this type, filled from the stored question (if any)."""
     form_class = FORM_FOR_TYPE[field_type]
     data = form_class.initial(field or {"type": field_type, "label": "", "required": True})

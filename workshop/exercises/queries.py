@@ -19,7 +19,9 @@ def built_in():
 
 def get_exercise_or_404(exercise_id: int, counselor: User) -> Exercise:
     """A built-in exercise or one of the counselor's own; anything else is a 404."""
-    query = select(Exercise).where(Exercise.id == exercise_id, or_(built_in(), written_by(counselor)))
+    query = select(Exercise).where(
+        Exercise.id == exercise_id, or_(built_in(), written_by(counselor))
+    )
     return db.session.scalar(query) or abort(404)
 
 

@@ -75,9 +75,14 @@ def copy_exercise(exercise: Exercise, counselor: User) -> Exercise:
     """The counselor's own editable copy of a built-in (or of one of their own)."""
     title = exercise.title[: TITLE_LENGTH - len(COPY_SUFFIX)] + COPY_SUFFIX
     copy = Exercise(
-        practice_id=counselor.practice_id, owner_id=counselor.id, stage_id=exercise.stage_id,
-        title=title, instructions=exercise.instructions, mode=exercise.mode,
-        visibility=exercise.visibility, is_safety_check=exercise.is_safety_check,
+        practice_id=counselor.practice_id,
+        owner_id=counselor.id,
+        stage_id=exercise.stage_id,
+        title=title,
+        instructions=exercise.instructions,
+        mode=exercise.mode,
+        visibility=exercise.visibility,
+        is_safety_check=exercise.is_safety_check,
         fields=[dict(field) for field in exercise.fields],
     )
     db.session.add(copy)
@@ -111,7 +116,8 @@ def update_field(exercise: Exercise, key: str, spec: dict, seen_version: int) ->
     check_version(exercise, seen_version)
     fields = [
         _cleaned({**field, **spec, "key": field["key"], "type": field["type"]})
-        if field["key"] == key else field
+        if field["key"] == key
+        else field
         for field in exercise.fields
     ]
     _set_fields(exercise, fields)

@@ -29,8 +29,9 @@ ASSIGNED_MESSAGE = (
 @bp.get("/")
 def list_exercises():
     """The library by stage: the built-in exercises and the counselor's own."""
-    return render_template("exercises/list_exercises.html",
-                           library=queries.library_for(current_user))
+    return render_template(
+        "exercises/list_exercises.html", library=queries.library_for(current_user)
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -52,8 +53,11 @@ def show_exercise(exercise_id: int):
     exercise = queries.get_exercise_or_404(exercise_id, current_user)
     own = not exercise.is_builtin
     return render_template(
-        "exercises/show_exercise.html", exercise=exercise, own=own,
-        assigned=own and queries.was_assigned(exercise), field_types=FIELD_TYPES,
+        "exercises/show_exercise.html",
+        exercise=exercise,
+        own=own,
+        assigned=own and queries.was_assigned(exercise),
+        field_types=FIELD_TYPES,
         preview=answer_form(exercise.fields, meta={"csrf": False}),
     )
 
@@ -114,8 +118,13 @@ def new_field(exercise_id: int):
     field_type = request.args.get("type")
     if field_type not in FIELD_TYPES:
         status = 404 if field_type else 200  # an unknown type is a wrong address
-        return render_template("exercises/new_field.html", exercise=exercise, form=None,
-                               field_types=FIELD_TYPES, unknown_type=field_type), status
+        return render_template(
+            "exercises/new_field.html",
+            exercise=exercise,
+            form=None,
+            field_types=FIELD_TYPES,
+            unknown_type=field_type,
+        ), status
     form = field_form(field_type, version=exercise.version)
     if form.validate_on_submit():
         try:
@@ -126,8 +135,13 @@ def new_field(exercise_id: int):
             form.form_errors.append(f"An exercise asks at most {services.MAX_FIELDS} questions.")
         else:
             return _saved(exercise, "Question added.")
-    return render_template("exercises/new_field.html", exercise=exercise, form=form,
-                           field_type=field_type, field_types=FIELD_TYPES)
+    return render_template(
+        "exercises/new_field.html",
+        exercise=exercise,
+        form=form,
+        field_type=field_type,
+        field_types=FIELD_TYPES,
+    )
 
 
 @bp.route("/<int:exercise_id>/fields/<field_key>/edit", methods=["GET", "POST"])
@@ -144,8 +158,13 @@ def edit_field(exercise_id: int, field_key: str):
             _refuse_stale(form, exercise)
         else:
             return _saved(exercise, "Question saved.")
-    return render_template("exercises/edit_field.html", exercise=exercise, field=field,
-                           form=form, field_types=FIELD_TYPES)
+    return render_template(
+        "exercises/edit_field.html",
+        exercise=exercise,
+        field=field,
+        form=form,
+        field_types=FIELD_TYPES,
+    )
 
 
 @bp.post("/<int:exercise_id>/fields/<field_key>/move/<any(up, down):towards>")
@@ -172,9 +191,14 @@ def delete_field(exercise_id: int, field_key: str):
 def _exercise_form(exercise=None, stage: int | None = None) -> ExerciseForm:
     data = {"stage": stage}
     if exercise is not None:
-        data = {"title": exercise.title, "stage": exercise.stage_id, "version": exercise.version,
-                "instructions": exercise.instructions, "mode": exercise.mode,
-                "visibility": exercise.visibility}
+        data = {
+            "title": exercise.title,
+            "stage": exercise.stage_id,
+            "version": exercise.version,
+            "instructions": exercise.instructions,
+            "mode": exercise.mode,
+            "visibility": exercise.visibility,
+        }
     form = ExerciseForm(data=data)
     form.stage.choices = as_choices(
         (stage.id, f"{stage.position}. {stage.title}") for stage in queries.stages()
@@ -184,8 +208,10 @@ def _exercise_form(exercise=None, stage: int | None = None) -> ExerciseForm:
 
 def _details(form: ExerciseForm) -> services.ExerciseDetails:
     return services.ExerciseDetails(
-        title=form.title.data, stage_id=form.stage.data,
-        instructions=form.instructions.data or "", mode=form.mode.data,
+        title=form.title.data,
+        stage_id=form.stage.data,
+        instructions=form.instructions.data or "",
+        mode=form.mode.data,
         visibility=form.visibility.data,
     )
 

@@ -40,9 +40,10 @@ def _build_field(field: dict):
         return RadioField(label, description=help_text, validate_choice=False,
                           choices=as_choices([("yes", "Yes"), ("no", "No")]))
     if kind == "list":
-        size = list_size(field)
+        # No max_entries: WTForms would drop extra items silently; fields.check_answers refuses
+        # them with a message instead, and the form shows them back.
         return FieldList(StringField(render_kw={"maxlength": 200}), label=label,
-                         description=help_text, min_entries=size, max_entries=size)
+                         description=help_text, min_entries=list_size(field))
     raise ValueError(f"unknown field type {kind!r}")
 
 

@@ -102,15 +102,19 @@ def save_draft(assignment_id: int):
 # --- helpers of the views above ----------------------------------------------------------------
 
 
-def _show(assignment: Assignment, form, **extra):
-    """The assignment page in whichever state it is: not open, paused, open, or done."""
+def _show(assignment: Assignment, form, unsaved: dict | None = None, saved_elsewhere=None):
+    """The assignment page in whichever state it is: not open, paused, open, or done.
+
+    `unsaved` is what was sent but not saved: the form shows it, or (no form) it is shown back
+    to be copied."""
     submission = services.submission_for(assignment, current_user)
     done = submission is not None and submission.status != SubmissionStatus.DRAFT
     return render_template(
         "homework/edit_answers.html", assignment=assignment, version=assignment.exercise_version,
         form=form, submission=submission, state="done" if done else _answer_state(assignment),
         other=services.readable_other_answers(assignment, current_user) if done else None,
-        other_partner=_other_partner(assignment), **extra,
+        other_partner=_other_partner(assignment), now=utcnow(), unsaved=unsaved,
+        saved_elsewhere=saved_elsewhere,
     )
 
 

@@ -152,6 +152,8 @@ class MeasurePoint(db.Model):
     scale_max: Mapped[int]
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
+    submission: Mapped[Submission] = relationship()
+
 
 class SafetyFlag(db.Model):
     """A safety check-in answer that signals risk: the counselor must review it."""
@@ -162,6 +164,8 @@ class SafetyFlag(db.Model):
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    submission: Mapped[Submission] = relationship()
 
 
 class AssignmentReminder(db.Model):

@@ -1,0 +1,226 @@
+"""The workshop's homework grid: couples × assignments with each partner's state, safety flags,
+and the queue of answers waiting for review (oldest first)."""
+
+import re
+from datetime import timedelta
+
+from tests.assignments.builders import (
+    GOAL_ANSWERS,
+    RISKY_CHECK_IN,
+    SAFE_CHECK_IN,
+    SAFETY_CHECK_IN,
+    SHARED_GOAL,
+    STAND_ANSWERS,
+)
+from tests.helpers import text_of
+from tests.workshops.builders import counting_queries
+from workshop.models import utcnow
+
+
+def grid_url(workshop_id: int, **args) -> str:
+    query = "&".join(f"{k}={v}" for k, v in args.items())
+    return f"/workshops/{workshop_id}/homework" + (f"?{query}" if query else "")
+
+
+def cell_states(page: str, assignment_id: int) -> list[str]:
+    """The state badges inside one cell of the grid, e.g. ["Alex Draft", "Sam Not started"]."""
+    found = re.search(rf'<a class="hw-cell" href="/assignments/{assignment_id}">(.*?)</a>',
+                      page, re.DOTALL)
+    assert found, f"no cell for assignment {assignment_id}"
+    parts = re.findall(r'<span class="hw-cell__part">(.*?)</span></span>', found.group(1),
+                       re.DOTALL)
+    return [re.sub(r"<[^>]+>", "", part).split() for part in parts]
+
+
+def queue_section(page: str) -> str:
+    return page.split('id="queue-heading"')[1].split('id="grid-heading"')[0]
+
+
+def test_each_partners_state_is_shown(counselor, group, hw):
+    first, second = hw.give(group.workshop_id, group.couple_ids)
+    alex, sam = group.partners
+    hw.answer(first, alex, {"willing": "5"}, submit=False)
+    hw.answer(first, sam, STAND_ANSWERS)
+    robin, casey = group.partner_ids[group.couple_ids[1]]
+    reviewed = hw.answer(second, robin, STAND_ANSWERS)
+    with hw.database():
+        from workshop.extensions import db
+        from workshop.models import Submission
+
+        db.session.get(Submission, reviewed).status = "reviewed"
+
+    page = counselor.get(grid_url(group.workshop_id)).get_data(as_text=True)
+
+    assert cell_states(page, first) == [["Alex", "Draft"], ["Sam", "Submitted"]]
+    assert cell_states(page, second) == [["Robin", "Reviewed"], ["Casey", "Not", "started"]]
+
+
+def test_unfinished_parts_past_the_due_time_are_overdue(counselor, group, hw):
+    [late] = hw.give(group.workshop_id, [group.couple], due_in=-timedelta(hours=2),
+                     opened=timedelta(days=3))
+    sam = group.partners[1]
+    hw.answer(late, sam, STAND_ANSWERS)  # late answers are accepted; Sam's part is done
+
+    page = counselor.get(grid_url(group.workshop_id)).get_data(as_text=True)
+    assert cell_states(page, late) == [["Alex", "Overdue"], ["Sam", "Submitted"]]
+
+
+def test_homework_not_open_yet_says_so(counselor, group, hw):
+    [later] = hw.give(group.workshop_id, [group.couple], opened=-timedelta(days=2),
+                      due_in=timedelta(days=9))
+    page = counselor.get(grid_url(group.workshop_id)).get_data(as_text=True)
+    assert cell_states(page, later) == [["Alex", "Opens", "later"], ["Sam", "Opens", "later"]]
+
+
+def test_a_joint_exercise_has_one_state_for_the_couple(counselor, group, hw):
+    [joint] = hw.give(group.workshop_id, [group.couple], key=SHARED_GOAL)
+    hw.answer(joint, group.partners[1], GOAL_ANSWERS)
+    page = counselor.get(grid_url(group.workshop_id)).get_data(as_text=True)
+    assert cell_states(page, joint) == [["Together", "Submitted"]]
+
+
+def test_one_exercise_given_to_the_whole_workshop_is_one_column(counselor, group, hw):
+    hw.give(group.workshop_id, group.couple_ids)
+    hw.give(group.workshop_id, group.couple_ids, key=SHARED_GOAL, due_in=timedelta(days=9))
+    page = counselor.get(grid_url(group.workshop_id)).get_data(as_text=True)
+    headers = re.findall(r'<th scope="col" class="hw-grid__col">(.*?)<br>', page, re.DOTALL)
+    assert [re.sub(r"<[^>]+>", "", h).strip() for h in headers] == [
+        "Where I stand", "Our shared goal (together)"]
+
+
+def test_review_queue_lists_submitted_answers_oldest_first(counselor, group, hw):
+    first, second = hw.give(group.workshop_id, group.couple_ids)
+    alex, sam = group.partners
+    robin, _ = group.partner_ids[group.couple_ids[1]]
+    newest = hw.answer(first, alex, STAND_ANSWERS)
+    oldest = hw.answer(second, robin, STAND_ANSWERS)
+    hw.answer(first, sam, {"willing": "4"}, submit=False)  # a draft waits for nobody
+    hw.submit_at(oldest, utcnow() - timedelta(days=2))
+    hw.submit_at(newest, utcnow() - timedelta(hours=1))
+
+    queue = queue_section(text_of(counselor.get(grid_url(group.workshop_id))))
+    assert "(2)" in queue
+    assert queue.index(f"#submission-{oldest}") < queue.index(f"#submission-{newest}")
+    assert "(Robin)" in queue and "(Alex)" in queue and "(Sam)" not in queue
+
+
+def test_reviewed_answers_leave_the_queue(counselor, group, hw):
+    [first] = hw.give(group.workshop_id, [group.couple])
+    submission = hw.answer(first, group.partners[0], STAND_ANSWERS)
+    counselor.post(f"/assignments/{first}/submissions/{submission}/review",
+                   {"feedback": "Thank you."})
+    queue = queue_section(text_of(counselor.get(grid_url(group.workshop_id))))
+    assert "Nothing is waiting" in queue
+
+
+def test_a_long_queue_is_paginated(counselor, group, hw):
+    from workshop.assignments.queries import QUEUE_PAGE_SIZE
+
+    rounds = QUEUE_PAGE_SIZE // 2 + 1  # four answers a round: a little over two pages
+    for days in range(1, rounds + 1):
+        given = hw.give(group.workshop_id, group.couple_ids, due_in=timedelta(days=days))
+        for assignment_id, couple_id in zip(given, group.couple_ids, strict=True):
+            for partner in group.partner_ids[couple_id]:
+                hw.answer(assignment_id, partner, STAND_ANSWERS)
+
+    first = text_of(counselor.get(grid_url(group.workshop_id)))
+    assert "Page 1 of 3" in first
+    assert queue_section(first).count('<li class="list__item">') == QUEUE_PAGE_SIZE
+    last = text_of(counselor.get(grid_url(group.workshop_id, page=3)))
+    assert "Page 3 of 3" in last
+    assert queue_section(last).count('<li class="list__item">') == 4 * rounds - 2 * QUEUE_PAGE_SIZE
+    beyond = counselor.get(grid_url(group.workshop_id, page=9))
+    assert beyond.status_code == 200
+    assert "Nothing on this page" in text_of(beyond)
+
+
+def test_a_flagged_couple_is_marked_and_can_be_marked_reviewed_from_the_grid(
+    counselor, group, hw
+):
+    check_ins = hw.give(group.workshop_id, group.couple_ids, key=SAFETY_CHECK_IN)
+    hw.answer(check_ins[0], group.partners[0], RISKY_CHECK_IN)
+    robin = group.partner_ids[group.couple_ids[1]][0]
+    hw.answer(check_ins[1], robin, SAFE_CHECK_IN)
+
+    page = text_of(counselor.get(grid_url(group.workshop_id)))
+    assert page.count("Safety flag") == 1
+    assert f"/couples/{group.couple}/safety/reviewed" in page
+    assert "He shouts when he drinks" not in page  # the answers stay on the review page
+
+    response = counselor.post(f"/couples/{group.couple}/safety/reviewed",
+                              {"next": grid_url(group.workshop_id)}, token_from=grid_url(
+                                  group.workshop_id))
+    assert response.headers["Location"] == grid_url(group.workshop_id)
+    assert "Safety flag" not in text_of(counselor.get(grid_url(group.workshop_id)))
+
+
+def test_a_withdrawn_couples_homework_stays_on_the_grid(app, counselor, group, hw):
+    from sqlalchemy import select
+
+    from workshop.extensions import db
+    from workshop.models import Enrollment
+
+    [theirs] = hw.give(group.workshop_id, [group.couple_ids[1]])
+    with app.app_context():
+        enrollment = db.session.scalar(select(Enrollment).where(
+            Enrollment.couple_id == group.couple_ids[1]))
+        enrollment.status = "withdrawn"
+        db.session.commit()
+    page = text_of(counselor.get(grid_url(group.workshop_id)))
+    assert "No longer enrolled" in page
+    assert f'href="/assignments/{theirs}"' in page
+
+
+def test_an_empty_workshop_invites_to_assign(counselor, group):
+    page = text_of(counselor.get(grid_url(group.workshop_id)))
+    assert "No homework assigned yet" in page
+    assert "Nothing is waiting" in page
+
+
+# A fixed number of SQL statements, whatever the number of couples and assignments
+
+
+def busy_grid(hw, world, couples: int, exercises: int, title: str) -> int:
+    """A workshop of `couples` couples, each given `exercises` exercises, half answered."""
+    hw.library()
+    couple_ids = [hw.couple(names=(f"Ann{n:02}", f"Ben{n:02}")) for n in range(couples)]
+    workshop = hw.workshop(title=title, capacity=50, couples=tuple(couple_ids))
+    for number in range(exercises):
+        ids = hw.give(workshop.id, couple_ids, due_in=timedelta(days=number + 1))
+        for assignment_id, couple_id in zip(ids, couple_ids, strict=True):
+            hw.answer(assignment_id, hw.partner_ids(couple_id)[0], STAND_ANSWERS,
+                      submit=bool(number % 2))
+    check_ins = hw.give(workshop.id, couple_ids, key=SAFETY_CHECK_IN)
+    hw.answer(check_ins[0], hw.partner_ids(couple_ids[0])[0], RISKY_CHECK_IN)
+    return workshop.id
+
+
+def statements_for(app, browser, url: str) -> int:
+    browser.get(url)  # warm up: a first visit may refresh the login's last-seen time
+    with counting_queries(app) as statements:
+        assert browser.get(url).status_code == 200
+    assert statements
+    return len(statements)
+
+
+def test_the_grid_costs_the_same_for_2_or_10_couples_and_assignments(app, counselor, hw, world):
+    small = busy_grid(hw, world, 2, 2, "Small group")
+    large = busy_grid(hw, world, 10, 10, "Large group")
+    assert statements_for(app, counselor, grid_url(small)) == statements_for(
+        app, counselor, grid_url(large))
+
+
+def test_the_review_page_costs_the_same_unanswered_or_flagged(app, counselor, hw, world):
+    small = busy_grid(hw, world, 2, 2, "Small group")
+    with app.app_context():
+        from sqlalchemy import select
+
+        from workshop.extensions import db
+        from workshop.models import Assignment
+
+        first = db.session.scalar(select(Assignment.id).where(
+            Assignment.workshop_id == small).order_by(Assignment.id))
+        flagged = db.session.scalar(select(Assignment.id).where(
+            Assignment.workshop_id == small).order_by(Assignment.id.desc()).limit(1))
+    assert statements_for(app, counselor, f"/assignments/{first}") == statements_for(
+        app, counselor, f"/assignments/{flagged}")
