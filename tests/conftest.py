@@ -113,14 +113,22 @@ def _drop_everything() -> None:
         db.drop_all()
 
 
+# How to switch foreign-key checks off and on again, so tables empty in any order (and far
+# quicker than TRUNCATE on PostgreSQL for tables this small).
+FOREIGN_KEYS_OFF_ON = {
+    "postgresql": (
+        "SET session_replication_role = replica",
+        "SET session_replication_role = DEFAULT",
+    ),
+    "sqlite": ("PRAGMA foreign_keys=OFF", "PRAGMA foreign_keys=ON"),
+}
+
+
 def _empty_tables() -> None:
     names = [table.name for table in db.metadata.sorted_tables if table.name not in KEPT_TABLES]
+    off, on = FOREIGN_KEYS_OFF_ON[db.engine.dialect.name]
     with db.engine.begin() as connection:
-        if db.engine.dialect.name == "postgresql":
-            quoted = ", ".join(f'"{name}"' for name in names)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))  # noqa: S608
-            return
-        connection.execute(text("PRAGMA foreign_keys=OFF"))
+        connection.execute(text(off))
         for name in names:
             connection.execute(text(f'DELETE FROM "{name}"'))  # noqa: S608 - our table names
-        connection.execute(text("PRAGMA foreign_keys=ON"))
+        connection.execute(text(on))
