@@ -2,6 +2,7 @@
 and the couple's joint exercises stay locked until the counselor marks it reviewed."""
 
 import pytest
+from sqlalchemy import select
 
 from tests.assignments.builders import (
     GOAL_ANSWERS,
@@ -31,8 +32,8 @@ def flagged(group, hw):
 
 def open_flags(app, couple_id: int) -> int:
     with app.app_context():
-        return len([f for f in db.session.query(SafetyFlag).filter_by(couple_id=couple_id)
-                    if f.reviewed_at is None])
+        return len(db.session.scalars(select(SafetyFlag.id).where(
+            SafetyFlag.couple_id == couple_id, SafetyFlag.reviewed_at.is_(None))).all())
 
 
 def test_the_counselor_reads_the_check_in_with_the_risky_answers_marked(

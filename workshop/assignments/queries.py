@@ -4,11 +4,12 @@ workshops they lead or co-lead, and assigns only built-in exercises or their own
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.exercises.queries import built_in, written_by
 from workshop.extensions import db
+from workshop.homework.services import checkins_readable_by
 from workshop.models import (
     Assignment,
     Couple,
@@ -137,12 +138,17 @@ def flagged_couple_ids(couple_ids) -> set[int]:
     return set(db.session.scalars(query))
 
 
-def open_safety_flags(couple_id: int) -> list[tuple[SafetyFlag, int]]:
-    """The couple's unreviewed safety flags, each with its check-in's assignment id."""
+def open_safety_flags(couple_id: int, counselor: User) -> list[tuple[SafetyFlag, int | None]]:
+    """The couple's unreviewed safety flags, each with its check-in's assignment id when this
+    counselor may read it (None: raised in a colleague's workshop)."""
+    readable = case(
+        (Submission.id.in_(checkins_readable_by(counselor)), Submission.assignment_id),
+        else_=None,
+    )
     query = (
-        select(SafetyFlag, Submission.assignment_id)
+        select(SafetyFlag, readable)
         .join(Submission, Submission.id == SafetyFlag.submission_id)
         .where(SafetyFlag.couple_id == couple_id, SafetyFlag.reviewed_at.is_(None))
-        .order_by(SafetyFlag.raised_at)
+        .order_by(SafetyFlag.raised_at, SafetyFlag.id)
     )
     return [(flag, assignment_id) for flag, assignment_id in db.session.execute(query)]

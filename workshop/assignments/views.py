@@ -106,13 +106,21 @@ def mark_safety_reviewed(couple_id: int):
     if form.validate_on_submit():
         cleared = services.mark_safety_reviewed(couple, current_user)
         db.session.commit()
-        flash("Safety check-in marked reviewed; joint exercises are unlocked." if cleared
-              else "Nothing was waiting: the check-in was already reviewed.", "success")
+        flash(_safety_message(cleared, services.couple_is_locked(couple.id)), "success")
     back = safe_next_path(form.next.data)
     return redirect(back or url_for("couples.show_couple", couple_id=couple.id))
 
 
+def _safety_message(cleared: int, still_locked: bool) -> str:
+    if still_locked:
+        return ("A safety check-in given in a colleague's workshop still waits for their "
+                "review; joint exercises stay locked until then.")
+    if cleared:
+        return "Safety check-in marked reviewed; joint exercises are unlocked."
+    return "Nothing was waiting: the check-in was already reviewed."
+
+
 @bp.app_template_global()
 def open_safety_flags(couple_id: int):
-    """The couple's unreviewed safety flags (for the couple's page)."""
-    return queries.open_safety_flags(couple_id)
+    """The couple's unreviewed safety flags, as the current counselor may see them."""
+    return queries.open_safety_flags(couple_id, current_user)

@@ -126,7 +126,8 @@ def _date(field, raw):
 
 
 def _list(field, raw):
-    items = [str(item).strip() for item in (raw or [])]
+    # An item left out (None: a list input not sent, or JSON null) is empty, not "None".
+    items = ["" if item is None else str(item).strip() for item in (raw or [])]
     if len(items) > list_size(field):
         raise AnswerError(f"Write at most {list_size(field)} items.")
     for item in items:

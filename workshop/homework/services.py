@@ -25,6 +25,7 @@ from workshop.models import (
     utcnow,
 )
 from workshop.models import Submission as SubmissionModel
+from workshop.workshops.queries import led_by
 
 VERSIONED_COLUMNS = ("title", "instructions", "mode", "visibility", "is_safety_check", "fields")
 
@@ -263,15 +264,27 @@ def reopen(submission: SubmissionModel) -> bool:
 
 
 def mark_safety_reviewed(couple: Couple, counselor: User) -> int:
-    """Clear the couple's open safety flags (unlocking joint exercises); returns how many."""
+    """Clear the couple's open safety flags that this counselor can read (check-ins given in
+    a workshop they lead or co-lead), unlocking joint exercises; returns how many. A flag
+    raised in a colleague's workshop waits for that colleague: nobody clears what they have
+    not read."""
     flags = list(db.session.scalars(
         select(SafetyFlag).where(SafetyFlag.couple_id == couple.id,
-                                 SafetyFlag.reviewed_at.is_(None))
+                                 SafetyFlag.reviewed_at.is_(None),
+                                 SafetyFlag.submission_id.in_(checkins_readable_by(counselor)))
     ))
     now = utcnow()
     for flag in flags:
         flag.reviewed_at, flag.reviewed_by_id = now, counselor.id
     return len(flags)
+
+
+def checkins_readable_by(counselor: User):
+    """Subquery: ids of submissions to assignments of workshops the counselor leads."""
+    return (select(SubmissionModel.id)
+            .join(Assignment, Assignment.id == SubmissionModel.assignment_id)
+            .join(Workshop, Workshop.id == Assignment.workshop_id)
+            .where(led_by(counselor)))
 
 
 # --- what a partner may read -------------------------------------------------------------------

@@ -204,7 +204,7 @@ def _is_scalar(value) -> bool:
 
 
 def _is_list_of_scalars(value) -> bool:
-    return isinstance(value, list) and all(_is_scalar(item) for item in value)
+    return isinstance(value, list) and all(item is None or _is_scalar(item) for item in value)
 
 
 def _invalid_summary(fields: list[dict], errors: dict[str, str]) -> str:

@@ -15,6 +15,14 @@ from workshop.models.homework import (
     SubmissionStatus,
     Visibility,
 )
+from workshop.models.notes import (
+    AuditEvent,
+    NoteAddendum,
+    NoteFormat,
+    NoteStatus,
+    ProgressSummary,
+    SessionNote,
+)
 from workshop.models.people import STAFF_ROLES, Couple, Practice, Role, User
 from workshop.models.types import utcnow
 from workshop.models.workshops import (
@@ -33,6 +41,12 @@ from workshop.models.workshops import (
 )
 
 __all__ = [
+    "AuditEvent",
+    "NoteAddendum",
+    "NoteFormat",
+    "NoteStatus",
+    "ProgressSummary",
+    "SessionNote",
     "JOINT_RESPONDENT",
     "AnswerMode",
     "Assignment",
