@@ -191,8 +191,11 @@ def own_exercise(app, world) -> dict:
         stage_id = db.session.scalar(select(Stage.id).order_by(Stage.position))
         question = {"key": "walk_q", "type": "yes_no", "label": "Walked?", "required": True}
         exercise = Exercise(
-            practice_id=counselor.practice_id, owner_id=counselor.id, stage_id=stage_id,
-            title="Walked exercise", fields=[question],
+            practice_id=counselor.practice_id,
+            owner_id=counselor.id,
+            stage_id=stage_id,
+            title="Walked exercise",
+            fields=[question],
         )
         db.session.add(exercise)
         db.session.commit()

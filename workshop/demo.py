@@ -4,6 +4,7 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from workshop.assignments.demo import seed_demo_homework
 from workshop.curriculum.services import sync_curriculum
 from workshop.extensions import db
 from workshop.homework.services import sync_library
@@ -96,6 +97,7 @@ def seed_demo() -> dict[str, int]:
             _add_workshop(staff[lead_email], title, format_, partner_emails, weeks_held)
             created["workshops"] += 1
     db.session.flush()
+    created["assignments"] = seed_demo_homework()
     return created
 
 

@@ -41,8 +41,9 @@ def group(hw, world) -> Group:
     other = hw.couple(names=("Robin", "Casey"))
     built = hw.workshop(couples=(world.couple_id, other), sessions=2)
     couples = [world.couple_id, other]
-    return Group(built.id, couples, {c: hw.partner_ids(c) for c in couples}, exercises,
-                 built.session_ids)
+    return Group(
+        built.id, couples, {c: hw.partner_ids(c) for c in couples}, exercises, built.session_ids
+    )
 
 
 @pytest.fixture

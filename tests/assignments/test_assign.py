@@ -37,18 +37,20 @@ def assign_form(group, key=WHERE_I_STAND, couples=None, **changes) -> dict:
 
 def assignments_in(app, workshop_id: int) -> list[Assignment]:
     with app.app_context():
-        rows = list(db.session.scalars(
-            select(Assignment).where(Assignment.workshop_id == workshop_id)
-            .order_by(Assignment.couple_id)))
+        rows = list(
+            db.session.scalars(
+                select(Assignment)
+                .where(Assignment.workshop_id == workshop_id)
+                .order_by(Assignment.couple_id)
+            )
+        )
         for row in rows:
             row.title = row.exercise_version.title
         db.session.expunge_all()
         return rows
 
 
-def test_the_form_starts_with_every_enrolled_couple_today_and_a_week_to_do_it(
-    counselor, group
-):
+def test_the_form_starts_with_every_enrolled_couple_today_and_a_week_to_do_it(counselor, group):
     page = text_of(counselor.get(assign_url(group.workshop_id)))
     assert checked_values(page, "couples") == [str(c) for c in group.couple_ids]
     assert input_value(page, "opens_on") == local_today().isoformat()
@@ -72,8 +74,10 @@ def test_exercises_are_grouped_by_stage_with_built_ins_and_the_counselors_own(
 def test_counselor_assigns_to_the_whole_workshop_and_partners_are_emailed(
     app, counselor, group, outbox
 ):
-    response = counselor.post(assign_url(group.workshop_id), assign_form(
-        group, extra_instructions="Take your time with this one."))
+    response = counselor.post(
+        assign_url(group.workshop_id),
+        assign_form(group, extra_instructions="Take your time with this one."),
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == f"/workshops/{group.workshop_id}/homework"
@@ -86,8 +90,10 @@ def test_counselor_assigns_to_the_whole_workshop_and_partners_are_emailed(
 
 
 def test_counselor_assigns_to_one_couple_tied_to_a_session(app, counselor, group, outbox):
-    counselor.post(assign_url(group.workshop_id), assign_form(
-        group, couples=[group.couple_ids[1]], session=str(group.session_ids[1])))
+    counselor.post(
+        assign_url(group.workshop_id),
+        assign_form(group, couples=[group.couple_ids[1]], session=str(group.session_ids[1])),
+    )
 
     [made] = assignments_in(app, group.workshop_id)
     assert made.couple_id == group.couple_ids[1]
@@ -99,11 +105,16 @@ def test_dates_are_read_on_the_workshops_clock(app, counselor, hw, world):
     exercises = hw.library()
     tokyo = hw.workshop(timezone="Asia/Tokyo", couples=(world.couple_id,))
     today = local_today("Asia/Tokyo")
-    counselor.post(assign_url(tokyo.id), {
-        "exercise": str(exercises[WHERE_I_STAND]), "couples": [str(world.couple_id)],
-        "opens_on": today.isoformat(), "due_on": (today + timedelta(days=3)).isoformat(),
-        "due_time": "09:30",
-    })
+    counselor.post(
+        assign_url(tokyo.id),
+        {
+            "exercise": str(exercises[WHERE_I_STAND]),
+            "couples": [str(world.couple_id)],
+            "opens_on": today.isoformat(),
+            "due_on": (today + timedelta(days=3)).isoformat(),
+            "due_time": "09:30",
+        },
+    )
 
     [made] = assignments_in(app, tokyo.id)
     zone = ZoneInfo("Asia/Tokyo")
@@ -134,29 +145,44 @@ def tomorrow() -> str:
     return (local_today() + timedelta(days=1)).isoformat()
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"opens_on": tomorrow(), "due_on": local_today().isoformat()}, "due_on",
-     "must come after the open date"),
-    ({"due_on": (local_today() - timedelta(days=1)).isoformat()}, "due_on",
-     "must come after the open date"),
-    ({"opens_on": (local_today() - timedelta(days=3)).isoformat()}, "opens_on",
-     "today or a later date"),
-    ({"due_on": (local_today() + timedelta(days=500)).isoformat()}, "due_on",
-     "within the next year"),
-    ({"opens_on": "9999-12-31"}, "opens_on", "within the next year"),
-    ({"due_on": "0001-01-01"}, "due_on", "must come after the open date"),
-    ({"due_on": "2026-02-30"}, "due_on", "Enter a real date"),
-    ({"opens_on": "soon"}, "opens_on", "Enter a real date"),
-    ({"due_time": "25:99"}, "due_time", "Enter a time like 18:00"),
-    ({"due_on": ""}, "due_on", "Choose the due date"),
-    ({"couples": []}, "couples", "Choose at least one couple"),
-    ({"couples": ["abc"]}, "couples", "Choose couples from this workshop's roster"),
-    ({"session": "abc"}, "session", "Choose a session of this workshop"),
-    ({"session": "999999"}, "session", "Choose a session of this workshop"),
-    ({"exercise": "999999"}, "exercise", "Choose an exercise from the list"),
-    ({"exercise": "x"}, "exercise", "Choose an exercise from the list"),
-    ({"extra_instructions": "x" * 2001}, "extra_instructions", "at most 2,000 characters"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        (
+            {"opens_on": tomorrow(), "due_on": local_today().isoformat()},
+            "due_on",
+            "must come after the open date",
+        ),
+        (
+            {"due_on": (local_today() - timedelta(days=1)).isoformat()},
+            "due_on",
+            "must come after the open date",
+        ),
+        (
+            {"opens_on": (local_today() - timedelta(days=3)).isoformat()},
+            "opens_on",
+            "today or a later date",
+        ),
+        (
+            {"due_on": (local_today() + timedelta(days=500)).isoformat()},
+            "due_on",
+            "within the next year",
+        ),
+        ({"opens_on": "9999-12-31"}, "opens_on", "within the next year"),
+        ({"due_on": "0001-01-01"}, "due_on", "must come after the open date"),
+        ({"due_on": "2026-02-30"}, "due_on", "Enter a real date"),
+        ({"opens_on": "soon"}, "opens_on", "Enter a real date"),
+        ({"due_time": "25:99"}, "due_time", "Enter a time like 18:00"),
+        ({"due_on": ""}, "due_on", "Choose the due date"),
+        ({"couples": []}, "couples", "Choose at least one couple"),
+        ({"couples": ["abc"]}, "couples", "Choose couples from this workshop's roster"),
+        ({"session": "abc"}, "session", "Choose a session of this workshop"),
+        ({"session": "999999"}, "session", "Choose a session of this workshop"),
+        ({"exercise": "999999"}, "exercise", "Choose an exercise from the list"),
+        ({"exercise": "x"}, "exercise", "Choose an exercise from the list"),
+        ({"extra_instructions": "x" * 2001}, "extra_instructions", "at most 2,000 characters"),
+    ],
+)
 def test_bad_input_is_explained_on_its_field_and_the_typed_text_kept(
     app, counselor, group, outbox, changes, field, message
 ):
@@ -180,18 +206,21 @@ def test_due_time_earlier_today_has_already_passed(app, counselor, hw, world):
     now = utcnow().astimezone(ZoneInfo("Pacific/Kiritimati"))
     if now.hour == 0 and now.minute < 2:
         pytest.skip("too close to midnight on Kiritimati for an earlier time today")
-    response = counselor.post(assign_url(workshop.id), {
-        "exercise": str(exercises[WHERE_I_STAND]), "couples": [str(world.couple_id)],
-        "opens_on": now.date().isoformat(), "due_on": now.date().isoformat(),
-        "due_time": "00:01",
-    })
+    response = counselor.post(
+        assign_url(workshop.id),
+        {
+            "exercise": str(exercises[WHERE_I_STAND]),
+            "couples": [str(world.couple_id)],
+            "opens_on": now.date().isoformat(),
+            "due_on": now.date().isoformat(),
+            "due_time": "00:01",
+        },
+    )
     assert "already passed" in field_error(text_of(response), "due_on")
     assert assignments_in(app, workshop.id) == []
 
 
-def test_a_couple_not_enrolled_here_posted_by_hand_is_refused(
-    app, counselor, group, hw, world
-):
+def test_a_couple_not_enrolled_here_posted_by_hand_is_refused(app, counselor, group, hw, world):
     elsewhere = hw.couple(names=("Wren", "Quinn"))  # the counselor's, but not on this roster
     form = assign_form(group, couples=[group.couple_ids[0], elsewhere, world.other_couple_id])
     response = counselor.post(assign_url(group.workshop_id), form)
@@ -204,8 +233,9 @@ def test_a_withdrawn_couple_is_not_offered(app, counselor, group):
     from workshop.models import Enrollment, EnrollmentStatus
 
     with app.app_context():
-        enrollment = db.session.scalar(select(Enrollment).where(
-            Enrollment.couple_id == group.couple_ids[1]))
+        enrollment = db.session.scalar(
+            select(Enrollment).where(Enrollment.couple_id == group.couple_ids[1])
+        )
         enrollment.status = EnrollmentStatus.WITHDRAWN
         db.session.commit()
     page = text_of(counselor.get(assign_url(group.workshop_id)))
@@ -241,8 +271,9 @@ def test_an_exercise_without_questions_is_not_offered(app, counselor, group, hw,
         db.session.commit()
     page = text_of(counselor.get(assign_url(group.workshop_id)))
     assert "Empty draft exercise" not in page
-    response = counselor.post(assign_url(group.workshop_id),
-                              assign_form(group) | {"exercise": str(empty)})
+    response = counselor.post(
+        assign_url(group.workshop_id), assign_form(group) | {"exercise": str(empty)}
+    )
     assert "Choose an exercise from the list" in field_error(text_of(response), "exercise")
 
 
@@ -265,21 +296,31 @@ def test_a_partner_without_email_is_not_emailed(app, counselor, hw, world, outbo
     quiet = hw.couple(names=("Noor", "Lee"), emails=("noor@example.org", None))
     workshop = hw.workshop(couples=(quiet,))
     today = local_today()
-    counselor.post(assign_url(workshop.id), {
-        "exercise": str(exercises[WHERE_I_STAND]), "couples": [str(quiet)],
-        "opens_on": today.isoformat(), "due_on": (today + timedelta(days=2)).isoformat(),
-        "due_time": "20:00",
-    })
+    counselor.post(
+        assign_url(workshop.id),
+        {
+            "exercise": str(exercises[WHERE_I_STAND]),
+            "couples": [str(quiet)],
+            "opens_on": today.isoformat(),
+            "due_on": (today + timedelta(days=2)).isoformat(),
+            "due_time": "20:00",
+        },
+    )
     assert [message.to for message in outbox] == [["noor@example.org"]]
 
 
 def test_a_due_date_in_year_one_east_of_utc_is_a_field_error(app, counselor, hw, world):
     exercises = hw.library()
     tokyo = hw.workshop(timezone="Asia/Tokyo", couples=(world.couple_id,))
-    response = counselor.post(assign_url(tokyo.id), {
-        "exercise": str(exercises[WHERE_I_STAND]), "couples": [str(world.couple_id)],
-        "opens_on": local_today("Asia/Tokyo").isoformat(), "due_on": "0001-01-01",
-        "due_time": "00:30",
-    })
+    response = counselor.post(
+        assign_url(tokyo.id),
+        {
+            "exercise": str(exercises[WHERE_I_STAND]),
+            "couples": [str(world.couple_id)],
+            "opens_on": local_today("Asia/Tokyo").isoformat(),
+            "due_on": "0001-01-01",
+            "due_time": "00:30",
+        },
+    )
     assert response.status_code == 200
     assert "after the open date" in field_error(text_of(response), "due_on")

@@ -24,11 +24,13 @@ def grid_url(workshop_id: int, **args) -> str:
 
 def cell_states(page: str, assignment_id: int) -> list[str]:
     """The state badges inside one cell of the grid, e.g. ["Alex Draft", "Sam Not started"]."""
-    found = re.search(rf'<a class="hw-cell" href="/assignments/{assignment_id}">(.*?)</a>',
-                      page, re.DOTALL)
+    found = re.search(
+        rf'<a class="hw-cell" href="/assignments/{assignment_id}">(.*?)</a>', page, re.DOTALL
+    )
     assert found, f"no cell for assignment {assignment_id}"
-    parts = re.findall(r'<span class="hw-cell__part">(.*?)</span></span>', found.group(1),
-                       re.DOTALL)
+    parts = re.findall(
+        r'<span class="hw-cell__part">(.*?)</span></span>', found.group(1), re.DOTALL
+    )
     return [re.sub(r"<[^>]+>", "", part).split() for part in parts]
 
 
@@ -56,8 +58,9 @@ def test_each_partners_state_is_shown(counselor, group, hw):
 
 
 def test_unfinished_parts_past_the_due_time_are_overdue(counselor, group, hw):
-    [late] = hw.give(group.workshop_id, [group.couple], due_in=-timedelta(hours=2),
-                     opened=timedelta(days=3))
+    [late] = hw.give(
+        group.workshop_id, [group.couple], due_in=-timedelta(hours=2), opened=timedelta(days=3)
+    )
     sam = group.partners[1]
     hw.answer(late, sam, STAND_ANSWERS)  # late answers are accepted; Sam's part is done
 
@@ -66,8 +69,9 @@ def test_unfinished_parts_past_the_due_time_are_overdue(counselor, group, hw):
 
 
 def test_homework_not_open_yet_says_so(counselor, group, hw):
-    [later] = hw.give(group.workshop_id, [group.couple], opened=-timedelta(days=2),
-                      due_in=timedelta(days=9))
+    [later] = hw.give(
+        group.workshop_id, [group.couple], opened=-timedelta(days=2), due_in=timedelta(days=9)
+    )
     page = counselor.get(grid_url(group.workshop_id)).get_data(as_text=True)
     assert cell_states(page, later) == [["Alex", "Opens", "later"], ["Sam", "Opens", "later"]]
 
@@ -85,7 +89,9 @@ def test_one_exercise_given_to_the_whole_workshop_is_one_column(counselor, group
     page = counselor.get(grid_url(group.workshop_id)).get_data(as_text=True)
     headers = re.findall(r'<th scope="col" class="hw-grid__col">(.*?)<br>', page, re.DOTALL)
     assert [re.sub(r"<[^>]+>", "", h).strip() for h in headers] == [
-        "Where I stand", "Our shared goal (together)"]
+        "Where I stand",
+        "Our shared goal (together)",
+    ]
 
 
 def test_review_queue_lists_submitted_answers_oldest_first(counselor, group, hw):
@@ -101,14 +107,17 @@ def test_review_queue_lists_submitted_answers_oldest_first(counselor, group, hw)
     queue = queue_section(text_of(counselor.get(grid_url(group.workshop_id))))
     assert "(2)" in queue
     assert queue.index(f"#submission-{oldest}") < queue.index(f"#submission-{newest}")
-    assert "(Robin)" in queue and "(Alex)" in queue and "(Sam)" not in queue
+    assert "(Robin)" in queue
+    assert "(Alex)" in queue
+    assert "(Sam)" not in queue
 
 
 def test_reviewed_answers_leave_the_queue(counselor, group, hw):
     [first] = hw.give(group.workshop_id, [group.couple])
     submission = hw.answer(first, group.partners[0], STAND_ANSWERS)
-    counselor.post(f"/assignments/{first}/submissions/{submission}/review",
-                   {"feedback": "Thank you."})
+    counselor.post(
+        f"/assignments/{first}/submissions/{submission}/review", {"feedback": "Thank you."}
+    )
     queue = queue_section(text_of(counselor.get(grid_url(group.workshop_id))))
     assert "Nothing is waiting" in queue
 
@@ -134,9 +143,7 @@ def test_a_long_queue_is_paginated(counselor, group, hw):
     assert "Nothing on this page" in text_of(beyond)
 
 
-def test_a_flagged_couple_is_marked_and_can_be_marked_reviewed_from_the_grid(
-    counselor, group, hw
-):
+def test_a_flagged_couple_is_marked_and_can_be_marked_reviewed_from_the_grid(counselor, group, hw):
     check_ins = hw.give(group.workshop_id, group.couple_ids, key=SAFETY_CHECK_IN)
     hw.answer(check_ins[0], group.partners[0], RISKY_CHECK_IN)
     robin = group.partner_ids[group.couple_ids[1]][0]
@@ -147,9 +154,11 @@ def test_a_flagged_couple_is_marked_and_can_be_marked_reviewed_from_the_grid(
     assert f"/couples/{group.couple}/safety/reviewed" in page
     assert "He shouts when he drinks" not in page  # the answers stay on the review page
 
-    response = counselor.post(f"/couples/{group.couple}/safety/reviewed",
-                              {"next": grid_url(group.workshop_id)}, token_from=grid_url(
-                                  group.workshop_id))
+    response = counselor.post(
+        f"/couples/{group.couple}/safety/reviewed",
+        {"next": grid_url(group.workshop_id)},
+        token_from=grid_url(group.workshop_id),
+    )
     assert response.headers["Location"] == grid_url(group.workshop_id)
     assert "Safety flag" not in text_of(counselor.get(grid_url(group.workshop_id)))
 
@@ -162,8 +171,9 @@ def test_a_withdrawn_couples_homework_stays_on_the_grid(app, counselor, group, h
 
     [theirs] = hw.give(group.workshop_id, [group.couple_ids[1]])
     with app.app_context():
-        enrollment = db.session.scalar(select(Enrollment).where(
-            Enrollment.couple_id == group.couple_ids[1]))
+        enrollment = db.session.scalar(
+            select(Enrollment).where(Enrollment.couple_id == group.couple_ids[1])
+        )
         enrollment.status = "withdrawn"
         db.session.commit()
     page = text_of(counselor.get(grid_url(group.workshop_id)))
@@ -188,8 +198,9 @@ def busy_grid(hw, world, couples: int, exercises: int, title: str) -> int:
     for number in range(exercises):
         ids = hw.give(workshop.id, couple_ids, due_in=timedelta(days=number + 1))
         for assignment_id, couple_id in zip(ids, couple_ids, strict=True):
-            hw.answer(assignment_id, hw.partner_ids(couple_id)[0], STAND_ANSWERS,
-                      submit=bool(number % 2))
+            hw.answer(
+                assignment_id, hw.partner_ids(couple_id)[0], STAND_ANSWERS, submit=bool(number % 2)
+            )
     check_ins = hw.give(workshop.id, couple_ids, key=SAFETY_CHECK_IN)
     hw.answer(check_ins[0], hw.partner_ids(couple_ids[0])[0], RISKY_CHECK_IN)
     return workshop.id
@@ -207,7 +218,8 @@ def test_the_grid_costs_the_same_for_2_or_10_couples_and_assignments(app, counse
     small = busy_grid(hw, world, 2, 2, "Small group")
     large = busy_grid(hw, world, 10, 10, "Large group")
     assert statements_for(app, counselor, grid_url(small)) == statements_for(
-        app, counselor, grid_url(large))
+        app, counselor, grid_url(large)
+    )
 
 
 def test_the_review_page_costs_the_same_unanswered_or_flagged(app, counselor, hw, world):
@@ -218,9 +230,15 @@ def test_the_review_page_costs_the_same_unanswered_or_flagged(app, counselor, hw
         from workshop.extensions import db
         from workshop.models import Assignment
 
-        first = db.session.scalar(select(Assignment.id).where(
-            Assignment.workshop_id == small).order_by(Assignment.id))
-        flagged = db.session.scalar(select(Assignment.id).where(
-            Assignment.workshop_id == small).order_by(Assignment.id.desc()).limit(1))
+        first = db.session.scalar(
+            select(Assignment.id).where(Assignment.workshop_id == small).order_by(Assignment.id)
+        )
+        flagged = db.session.scalar(
+            select(Assignment.id)
+            .where(Assignment.workshop_id == small)
+            .order_by(Assignment.id.desc())
+            .limit(1)
+        )
     assert statements_for(app, counselor, f"/assignments/{first}") == statements_for(
-        app, counselor, f"/assignments/{flagged}")
+        app, counselor, f"/assignments/{flagged}"
+    )

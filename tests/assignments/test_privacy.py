@@ -79,8 +79,11 @@ def test_a_colleague_sharing_the_couple_sees_only_their_own_workshops_homework(
 ):
     """The world's couple is also in the other counselor's workshop: that grid shows their
     homework there, never the counselor's."""
-    theirs = hw.workshop(lead=world.other_counselor, title="Priya's group",
-                         couples=(world.couple_id, world.other_couple_id))
+    theirs = hw.workshop(
+        lead=world.other_counselor,
+        title="Priya's group",
+        couples=(world.couple_id, world.other_couple_id),
+    )
     [own] = hw.give(theirs.id, [world.couple_id], counselor=world.other_counselor)
     browser = make_browser()
     browser.login(world.other_counselor)
@@ -96,8 +99,9 @@ def test_a_colleague_sharing_the_couple_sees_only_their_own_workshops_homework(
 def test_a_flag_from_a_colleagues_workshop_is_named_but_not_readable_or_clearable(
     app, hw, world, group, make_browser, counselor
 ):
-    theirs = hw.workshop(lead=world.other_counselor, title="Priya's group",
-                         couples=(world.couple_id,))
+    theirs = hw.workshop(
+        lead=world.other_counselor, title="Priya's group", couples=(world.couple_id,)
+    )
     [check_in] = hw.give(group.workshop_id, [group.couple], key=SAFETY_CHECK_IN)
     hw.answer(check_in, group.partners[0], RISKY_CHECK_IN)
     browser = make_browser()
@@ -111,15 +115,15 @@ def test_a_flag_from_a_colleagues_workshop_is_named_but_not_readable_or_clearabl
     grid = text_of(browser.get(f"/workshops/{theirs.id}/homework"))
     assert "Safety flag" in grid
 
-    answer = browser.post(f"/couples/{world.couple_id}/safety/reviewed", token_from="/",
-                          follow_redirects=True)
+    answer = browser.post(
+        f"/couples/{world.couple_id}/safety/reviewed", token_from="/", follow_redirects=True
+    )
     assert "still waits for their review" in text_of(answer)
     assert "Safety flag." in text_of(counselor.get(f"/couples/{world.couple_id}"))
     assert browser.get(f"/assignments/{check_in}").status_code == 404
 
 
-def test_the_grid_and_queue_show_only_this_workshops_homework(counselor, hw, world, group,
-                                                               planted):
+def test_the_grid_and_queue_show_only_this_workshops_homework(counselor, hw, world, group, planted):
     other = hw.workshop(title="Another group of mine", couples=(world.couple_id,))
     [elsewhere] = hw.give(other.id, [world.couple_id])
     hw.answer(elsewhere, group.partners[0], STAND_ANSWERS | {"hope": "elsewhere"})

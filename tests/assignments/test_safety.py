@@ -32,13 +32,16 @@ def flagged(group, hw):
 
 def open_flags(app, couple_id: int) -> int:
     with app.app_context():
-        return len(db.session.scalars(select(SafetyFlag.id).where(
-            SafetyFlag.couple_id == couple_id, SafetyFlag.reviewed_at.is_(None))).all())
+        return len(
+            db.session.scalars(
+                select(SafetyFlag.id).where(
+                    SafetyFlag.couple_id == couple_id, SafetyFlag.reviewed_at.is_(None)
+                )
+            ).all()
+        )
 
 
-def test_the_counselor_reads_the_check_in_with_the_risky_answers_marked(
-    counselor, group, flagged
-):
+def test_the_counselor_reads_the_check_in_with_the_risky_answers_marked(counselor, group, flagged):
     page = text_of(counselor.get(f"/assignments/{flagged['check_in']}"))
     assert "Private safety check-in." in page
     assert "Safety flag." in page
@@ -98,16 +101,18 @@ def test_only_a_counselor_who_works_with_the_couple_may_mark_it(
     assert open_flags(app, group.couple) == 1
 
 
-def test_a_partner_cannot_mark_their_own_check_in_reviewed(app, make_browser, world, flagged,
-                                                           group):
+def test_a_partner_cannot_mark_their_own_check_in_reviewed(
+    app, make_browser, world, flagged, group
+):
     browser = make_browser()
     browser.login(world.partner)
     assert browser.post(reviewed_url(group.couple), token_from="/").status_code == 403
     assert open_flags(app, group.couple) == 1
 
 
-@pytest.mark.parametrize("target", ["https://evil.example.org/", "//evil.example.org/x",
-                                    "/\\evil.example.org"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example.org/", "//evil.example.org/x", "/\\evil.example.org"]
+)
 def test_the_way_back_stays_inside_the_app(counselor, group, flagged, target):
     response = counselor.post(reviewed_url(group.couple), {"next": target}, token_from="/")
     assert response.headers["Location"] == f"/couples/{group.couple}"

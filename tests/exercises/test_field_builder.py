@@ -423,3 +423,33 @@ def test_the_next_assignment_gets_the_edited_version(counselor, exercises):
     assert exercises.given_version(first)["fields"] == [yes_no()]
     assert exercises.given_version(second)["fields"] == []
     assert exercises.given_version(second)["number"] == 2
+
+
+def test_a_risk_rule_only_names_options_the_question_still_offers(counselor, exercises):
+    question = {
+        "key": "often",
+        "type": "single_choice",
+        "label": "How often are you afraid?",
+        "help": "",
+        "required": True,
+        "options": ["Never", "Sometimes", "Often"],
+        "risk_when": {"any_of": ["Sometimes", "Often"]},
+    }
+    exercise_id = exercises.own(fields=[question], is_safety_check=True)
+    url = f"/exercises/{exercise_id}/fields/often/edit"
+    page = text_of(counselor.get(url))
+    assert "flags the couple for you when the answer is" in page
+
+    counselor.post(
+        url,
+        {
+            "label": question["label"],
+            "options": "Never\nSometimes\nVery often",
+            "required": "y",
+            "version": version_in(page),
+        },
+    )
+
+    saved = exercises.read(exercise_id)["fields"][0]
+    assert saved["options"] == ["Never", "Sometimes", "Very often"]
+    assert saved["risk_when"] == {"any_of": ["Sometimes"]}

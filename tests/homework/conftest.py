@@ -28,8 +28,12 @@ def hw(app, world) -> PartnerHomework:
 def couple(hw, world) -> Couple:
     hw.library()
     workshop = hw.workshop(couples=(world.couple_id,))
-    return Couple(workshop.id, world.couple_id, hw.partner_ids(world.couple_id),
-                  [world.partner, world.other_partner_same_couple])
+    return Couple(
+        workshop.id,
+        world.couple_id,
+        hw.partner_ids(world.couple_id),
+        [world.partner, world.other_partner_same_couple],
+    )
 
 
 @pytest.fixture

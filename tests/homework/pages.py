@@ -12,12 +12,27 @@ ALL_KINDS = "test-all-kinds"  # key of the custom exercise below
 ALL_KINDS_FIELDS = [
     {"key": "short", "type": "short_text", "label": "A word for this week", "max_length": 40},
     {"key": "long", "type": "long_text", "label": "Tell us more", "max_length": 50_000},
-    {"key": "scale", "type": "scale", "label": "How calm?", "min": 1, "max": 5,
-     "min_label": "Not calm", "max_label": "Very calm"},
-    {"key": "choice", "type": "single_choice", "label": "Tea or coffee?",
-     "options": ["Tea", "Coffee"]},
-    {"key": "many", "type": "multi_choice", "label": "What did we do?",
-     "options": ["Walk", "Cook", "Read"]},
+    {
+        "key": "scale",
+        "type": "scale",
+        "label": "How calm?",
+        "min": 1,
+        "max": 5,
+        "min_label": "Not calm",
+        "max_label": "Very calm",
+    },
+    {
+        "key": "choice",
+        "type": "single_choice",
+        "label": "Tea or coffee?",
+        "options": ["Tea", "Coffee"],
+    },
+    {
+        "key": "many",
+        "type": "multi_choice",
+        "label": "What did we do?",
+        "options": ["Walk", "Cook", "Read"],
+    },
     {"key": "yes", "type": "yes_no", "label": "Did we talk?"},
     {"key": "day", "type": "date", "label": "Which day?"},
     {"key": "items", "type": "list", "label": "Three good moments", "items": 3},
@@ -29,9 +44,16 @@ def all_kinds_exercise(hw: HomeworkBuilder, counselor: str, **columns) -> int:
     with hw.database():
         author = db.session.get(User, user_id(counselor))
         exercise = Exercise(
-            key=ALL_KINDS, practice_id=author.practice_id, owner_id=author.id, stage_id=1,
-            title="Every kind of question", instructions="Answer what you like.",
-            mode="individual", visibility="private", fields=ALL_KINDS_FIELDS, **columns,
+            key=ALL_KINDS,
+            practice_id=author.practice_id,
+            owner_id=author.id,
+            stage_id=1,
+            title="Every kind of question",
+            instructions="Answer what you like.",
+            mode="individual",
+            visibility="private",
+            fields=ALL_KINDS_FIELDS,
+            **columns,
         )
         db.session.add(exercise)
         db.session.flush()
@@ -84,7 +106,16 @@ def submissions_of(hw: HomeworkBuilder, assignment_id: int) -> list[dict]:
     """Every submission row of the assignment, as plain dicts."""
     with hw.app.app_context():
         rows = db.session.scalars(
-            db.select(Submission).where(Submission.assignment_id == assignment_id)
-            .order_by(Submission.id))
-        return [{"respondent": s.respondent, "status": s.status, "answers": s.answers,
-                 "version": s.version} for s in rows]
+            db.select(Submission)
+            .where(Submission.assignment_id == assignment_id)
+            .order_by(Submission.id)
+        )
+        return [
+            {
+                "respondent": s.respondent,
+                "status": s.status,
+                "answers": s.answers,
+                "version": s.version,
+            }
+            for s in rows
+        ]

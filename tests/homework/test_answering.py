@@ -22,8 +22,12 @@ from workshop.forms import CSRF_FAILED_MESSAGE
 from workshop.homework import services
 from workshop.models import Assignment
 
-STAND_FORM = {"willing": "7", "patterns": ["Codependency"], "hope": "More calm evenings.",
-              "hopeful": "6"}
+STAND_FORM = {
+    "willing": "7",
+    "patterns": ["Codependency"],
+    "hope": "More calm evenings.",
+    "hopeful": "6",
+}
 GOAL_FORM = {"goal": "Talk every evening", "effort": "Twenty minutes each", "balance": "5"}
 
 
@@ -45,7 +49,8 @@ def test_the_page_shows_the_exercise_the_note_the_due_time_and_the_questions(ale
     assert "Bring this to Thursday's session." in page
     assert f"Due {due_at:%a %d %b %Y, %H:%M}" in page
     assert "How willing am I to work on this relationship right now?" in page
-    assert 'value="Save draft"' in page and 'value="Submit"' in page
+    assert 'value="Save draft"' in page
+    assert 'value="Submit"' in page
     assert version_on(page) == "0"
 
 
@@ -67,13 +72,14 @@ def test_save_draft_keeps_the_answers_and_shows_them_again(alex, couple, hw):
 def test_submit_makes_the_answers_read_only(alex, couple, hw):
     assignment_id = give(hw, couple)
 
-    response = alex.post(page_url(assignment_id), answers_form(STAND_FORM, submit=True),
-                         follow_redirects=True)
+    response = alex.post(
+        page_url(assignment_id), answers_form(STAND_FORM, submit=True), follow_redirects=True
+    )
 
     page = text_of(response)
     assert "Submitted." in page
     assert "More calm evenings." in page
-    assert "<form method=\"post\" novalidate" not in page
+    assert '<form method="post" novalidate' not in page
     assert 'name="a_hope"' not in page
     [submission] = submissions_of(hw, assignment_id)
     assert submission["status"] == "submitted"
@@ -114,8 +120,9 @@ def test_a_different_text_sent_after_submitting_is_shown_back_not_dropped(alex, 
     assignment_id = give(hw, couple)
     alex.post(page_url(assignment_id), answers_form(STAND_FORM, submit=True))
 
-    late = alex.post(page_url(assignment_id),
-                     answers_form({**STAND_FORM, "hope": "A late second thought"}, 1))
+    late = alex.post(
+        page_url(assignment_id), answers_form({**STAND_FORM, "hope": "A late second thought"}, 1)
+    )
 
     page = text_of(late)
     assert late.status_code == 200
@@ -172,8 +179,9 @@ def test_two_first_saves_racing_make_one_draft_and_the_loser_keeps_its_text(
 def test_a_failed_csrf_check_saves_nothing_and_keeps_the_text(alex, couple, hw):
     assignment_id = give(hw, couple)
 
-    response = alex.client.post(page_url(assignment_id),
-                                data=answers_form({"hope": "typed before the token expired"}))
+    response = alex.client.post(
+        page_url(assignment_id), data=answers_form({"hope": "typed before the token expired"})
+    )
 
     page = text_of(response)
     assert response.status_code == 200
@@ -226,12 +234,15 @@ def test_a_joint_exercise_is_one_shared_answer(alex, sam, couple, hw):
 
     page = text_of(sam.get(page_url(joint)))
     assert 'value="Alex started this"' in page
-    sam.post(page_url(joint), answers_form({**GOAL_FORM, "goal": "Finished by Sam"},
-                                           version_on(page), submit=True))
+    sam.post(
+        page_url(joint),
+        answers_form({**GOAL_FORM, "goal": "Finished by Sam"}, version_on(page), submit=True),
+    )
 
     assert "Finished by Sam" in text_of(alex.get(page_url(joint)))
     assert [(s["respondent"], s["status"]) for s in submissions_of(hw, joint)] == [
-        ("joint", "submitted")]
+        ("joint", "submitted")
+    ]
 
 
 def test_feedback_shows_once_the_counselor_has_reviewed(alex, couple, hw):
@@ -254,9 +265,10 @@ def test_a_reopened_answer_can_be_edited_again(alex, couple, hw):
     page = text_of(alex.get(page_url(assignment_id)))
 
     assert textarea_value(page, "a_hope") == "More calm evenings."
-    response = alex.post(page_url(assignment_id),
-                         answers_form({**STAND_FORM, "hope": "Added more"}, version_on(page),
-                                      submit=True))
+    response = alex.post(
+        page_url(assignment_id),
+        answers_form({**STAND_FORM, "hope": "Added more"}, version_on(page), submit=True),
+    )
     assert response.status_code == 302
     assert submissions_of(hw, assignment_id)[0]["answers"]["hope"] == "Added more"
 
@@ -276,13 +288,18 @@ def test_the_other_partners_answers_show_only_once_both_have_submitted(alex, sam
 
 def test_answers_keep_the_questions_they_were_given_with(alex, couple, hw):
     assignment_id = give(hw, couple)
-    hw.edit_exercise("readiness-where-we-stand", title="Renamed later", fields=[
-        {"key": "other", "type": "short_text", "label": "A new question"}])
+    hw.edit_exercise(
+        "readiness-where-we-stand",
+        title="Renamed later",
+        fields=[{"key": "other", "type": "short_text", "label": "A new question"}],
+    )
 
     page = text_of(alex.get(page_url(assignment_id)))
 
-    assert "Where I stand" in page and "Renamed later" not in page
-    assert 'name="a_hope"' in page and "A new question" not in page
+    assert "Where I stand" in page
+    assert "Renamed later" not in page
+    assert 'name="a_hope"' in page
+    assert "A new question" not in page
 
 
 def test_the_page_loads_autosave_as_a_deferred_file_with_no_inline_script(alex, couple, hw):

@@ -22,18 +22,29 @@ def give(hw, couple, key="readiness-where-we-stand", **options) -> int:
 def test_autosave_saves_a_draft_and_answers_with_the_new_version(alex, couple, hw):
     assignment_id = give(hw, couple)
 
-    response = autosave(alex, assignment_id, {"version": 0, "answers": {
-        "hope": "Typed on the bus", "patterns": ["Codependency"], "willing": "6"}})
+    response = autosave(
+        alex,
+        assignment_id,
+        {
+            "version": 0,
+            "answers": {"hope": "Typed on the bus", "patterns": ["Codependency"], "willing": "6"},
+        },
+    )
 
     assert response.status_code == 200
     body = response.get_json()
     assert body["saved"] is True
     assert body["version"] == 1
-    assert body["saved_at"] and body["saved_at_text"]
+    assert body["saved_at"]
+    assert body["saved_at_text"]
     [draft] = submissions_of(hw, assignment_id)
     assert draft["status"] == "draft"
-    assert draft["answers"] == {"willing": 6, "patterns": ["Codependency"],
-                                "hope": "Typed on the bus", "hopeful": None}
+    assert draft["answers"] == {
+        "willing": 6,
+        "patterns": ["Codependency"],
+        "hope": "Typed on the bus",
+        "hopeful": None,
+    }
     page = alex.get(page_url(assignment_id)).get_data(as_text=True)
     assert textarea_value(page, "a_hope") == "Typed on the bus"
     assert version_on(page) == "1"
@@ -42,8 +53,11 @@ def test_autosave_saves_a_draft_and_answers_with_the_new_version(alex, couple, h
 def test_successive_autosaves_follow_the_version(alex, couple, hw):
     assignment_id = give(hw, couple)
     first = autosave(alex, assignment_id, {"version": 0, "answers": {"hope": "one"}})
-    second = autosave(alex, assignment_id, {"version": first.get_json()["version"],
-                                            "answers": {"hope": "one two"}})
+    second = autosave(
+        alex,
+        assignment_id,
+        {"version": first.get_json()["version"], "answers": {"hope": "one two"}},
+    )
     assert second.get_json()["version"] == 2
     assert submissions_of(hw, assignment_id)[0]["answers"]["hope"] == "one two"
 
@@ -60,15 +74,18 @@ def test_a_stale_autosave_is_refused_with_409(alex, couple, hw):
     assert submissions_of(hw, assignment_id)[0]["answers"]["hope"] == "newer, other tab"
 
 
-@pytest.mark.parametrize(("answers", "key"), [
-    ({"hope": "x" * 5001}, "hope"),
-    ({"willing": "11"}, "willing"),
-    ({"patterns": ["Gambling"]}, "patterns"),
-    ({"hope": {"nested": "object"}}, "hope"),
-    ({"patterns": "Codependency"}, "patterns"),
-    ({"patterns": [["deep"]]}, "patterns"),
-    ({"willing": True}, "willing"),
-])
+@pytest.mark.parametrize(
+    ("answers", "key"),
+    [
+        ({"hope": "x" * 5001}, "hope"),
+        ({"willing": "11"}, "willing"),
+        ({"patterns": ["Gambling"]}, "patterns"),
+        ({"hope": {"nested": "object"}}, "hope"),
+        ({"patterns": "Codependency"}, "patterns"),
+        ({"patterns": [["deep"]]}, "patterns"),
+        ({"willing": True}, "willing"),
+    ],
+)
 def test_answers_that_do_not_fit_get_422_with_field_errors(alex, couple, hw, answers, key):
     assignment_id = give(hw, couple)
 
@@ -87,9 +104,12 @@ def test_unreadable_json_gets_400_not_500(alex, couple, hw, body):
     assignment_id = give(hw, couple)
     token = alex.csrf_token(page_url(assignment_id))
 
-    response = alex.client.post(draft_url(assignment_id), data=body,
-                                content_type="application/json",
-                                headers={"X-CSRFToken": token, "Accept": "application/json"})
+    response = alex.client.post(
+        draft_url(assignment_id),
+        data=body,
+        content_type="application/json",
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
 
     assert response.status_code == 400
     assert response.get_json()["saved"] is False
@@ -106,8 +126,7 @@ def test_a_request_with_no_answers_saves_nothing(alex, couple, hw):
 def test_autosave_without_the_csrf_header_is_refused(alex, couple, hw):
     assignment_id = give(hw, couple)
 
-    response = autosave(alex, assignment_id, {"version": 0, "answers": {"hope": "x"}},
-                        token=None)
+    response = autosave(alex, assignment_id, {"version": 0, "answers": {"hope": "x"}}, token=None)
 
     assert response.status_code == 400
     assert response.get_json() == {"error": 400}
@@ -144,8 +163,11 @@ def test_an_ended_login_is_sent_to_log_in_not_given_an_error(alex, couple, hw):
     token = alex.csrf_token(page_url(assignment_id))
     alex.logout()
 
-    response = alex.client.post(draft_url(assignment_id), json={"version": 0, "answers": {}},
-                                headers={"X-CSRFToken": token, "Accept": "application/json"})
+    response = alex.client.post(
+        draft_url(assignment_id),
+        json={"version": 0, "answers": {}},
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
@@ -157,8 +179,12 @@ def test_another_couples_autosave_url_is_404(couple, hw, world, make_browser):
     stranger = make_browser()
     stranger.login(world.other_couple_partner)
 
-    response = autosave(stranger, assignment_id, {"version": 0, "answers": {"hope": "x"}},
-                        token=stranger.csrf_token("/homework"))
+    response = autosave(
+        stranger,
+        assignment_id,
+        {"version": 0, "answers": {"hope": "x"}},
+        token=stranger.csrf_token("/homework"),
+    )
 
     assert response.status_code == 404
     assert submissions_of(hw, assignment_id) == []

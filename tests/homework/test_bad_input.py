@@ -30,21 +30,28 @@ def all_kinds(hw, couple, world) -> int:
 
 BAD_ANSWERS = [
     pytest.param("short", "w" * 41, "Keep this under 40 characters (now 41).", id="field-max"),
-    pytest.param("long", "x" * 20_001, "Keep this under 20,000 characters (now 20,001).",
-                 id="hard-cap"),
+    pytest.param(
+        "long", "x" * 20_001, "Keep this under 20,000 characters (now 20,001).", id="hard-cap"
+    ),
     pytest.param("scale", "9", "Choose a number from 1 to 5.", id="scale-out-of-range"),
     pytest.param("scale", "lots", "Choose a number on the scale.", id="scale-not-a-number"),
     pytest.param("choice", "Whisky", "Choose one of the options shown.", id="choice-not-offered"),
-    pytest.param("many", ["Walk", "Skydive"], "Choose only among the options shown.",
-                 id="multi-not-offered"),
+    pytest.param(
+        "many", ["Walk", "Skydive"], "Choose only among the options shown.", id="multi-not-offered"
+    ),
     pytest.param("yes", "maybe", "Choose yes or no.", id="yes-no"),
     pytest.param("day", "2026-13-45", "Enter a real date, like 2026-12-31.", id="bad-date"),
     pytest.param("day", "31/12/2026", "Enter a real date, like 2026-12-31.", id="date-format"),
     pytest.param("day", "0999-01-01", "Enter a date between 1900 and 2200.", id="date-range"),
-    pytest.param("items", ("one", "two", "three", "four", "five"), "Write at most 3 items.",
-                 id="list-too-many"),
-    pytest.param("items", ("y" * 201,), "Keep each item under 200 characters.",
-                 id="list-item-too-long"),
+    pytest.param(
+        "items",
+        ("one", "two", "three", "four", "five"),
+        "Write at most 3 items.",
+        id="list-too-many",
+    ),
+    pytest.param(
+        "items", ("y" * 201,), "Keep each item under 200 characters.", id="list-item-too-long"
+    ),
 ]
 
 
@@ -53,10 +60,12 @@ BAD_ANSWERS = [
 def test_a_bad_answer_is_a_field_error_with_the_typed_text_kept(
     alex, hw, all_kinds, key, value, message, submit
 ):
-    response = alex.post(page_url(all_kinds),
-                         answers_form({"short": KEPT, key: value}, submit=submit)
-                         if key != "short" else answers_form({key: value, "long": KEPT},
-                                                             submit=submit))
+    response = alex.post(
+        page_url(all_kinds),
+        answers_form({"short": KEPT, key: value}, submit=submit)
+        if key != "short"
+        else answers_form({key: value, "long": KEPT}, submit=submit),
+    )
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -90,18 +99,31 @@ def test_the_list_error_is_tied_to_its_question_for_screen_readers(alex, all_kin
 
 
 def test_good_answers_of_every_kind_are_saved(alex, hw, all_kinds):
-    good = {"short": "Calm", "long": "A long\nanswer", "scale": "4", "choice": "Tea",
-            "many": ["Read", "Walk"], "yes": "yes", "day": "2026-05-17",
-            "items": ("Breakfast", "", "A walk")}
+    good = {
+        "short": "Calm",
+        "long": "A long\nanswer",
+        "scale": "4",
+        "choice": "Tea",
+        "many": ["Read", "Walk"],
+        "yes": "yes",
+        "day": "2026-05-17",
+        "items": ("Breakfast", "", "A walk"),
+    }
 
     response = alex.post(page_url(all_kinds), answers_form(good, submit=True))
 
     assert response.status_code == 302
     [submission] = submissions_of(hw, all_kinds)
     assert submission["answers"] == {
-        "short": "Calm", "long": "A long\nanswer", "scale": 4, "choice": "Tea",
-        "many": ["Walk", "Read"], "yes": "yes", "day": "2026-05-17",
-        "items": ["Breakfast", "A walk"]}
+        "short": "Calm",
+        "long": "A long\nanswer",
+        "scale": 4,
+        "choice": "Tea",
+        "many": ["Walk", "Read"],
+        "yes": "yes",
+        "day": "2026-05-17",
+        "items": ["Breakfast", "A walk"],
+    }
 
 
 def test_html_typed_in_an_answer_is_stored_as_typed_and_shown_escaped(alex, hw, all_kinds):
@@ -151,18 +173,23 @@ def test_autosave_stores_html_as_typed(alex, hw, all_kinds):
 
 
 def test_autosave_refuses_the_hard_cap_and_too_many_items(alex, hw, all_kinds):
-    response = autosave(alex, all_kinds, {"version": 0, "answers": {
-        "long": "x" * 20_001, "items": ["a", "b", "c", "d"]}})
+    response = autosave(
+        alex,
+        all_kinds,
+        {"version": 0, "answers": {"long": "x" * 20_001, "items": ["a", "b", "c", "d"]}},
+    )
     assert response.status_code == 422
     assert response.get_json()["errors"] == {
         "long": "Keep this under 20,000 characters (now 20,001).",
-        "items": "Write at most 3 items."}
+        "items": "Write at most 3 items.",
+    }
 
 
 def test_list_items_not_sent_are_empty_not_the_word_none(alex, hw, all_kinds):
     alex.post(page_url(all_kinds), answers_form({"items": ("only one",)}))
-    autosave_reply = autosave(alex, all_kinds, {"version": 1, "answers": {
-        "items": ["first", None, "third"]}})
+    autosave_reply = autosave(
+        alex, all_kinds, {"version": 1, "answers": {"items": ["first", None, "third"]}}
+    )
 
     assert autosave_reply.status_code == 200
     assert submissions_of(hw, all_kinds)[0]["answers"]["items"] == ["first", "third"]

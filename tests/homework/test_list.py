@@ -30,17 +30,30 @@ def titles_in(html: str) -> list[str]:
 def test_homework_is_grouped_to_do_opens_later_and_done(alex, couple, hw):
     hw.give(couple.workshop_id, [couple.couple_id], "pace-what-slow-means", due_in=5 * DAY)
     hw.give(couple.workshop_id, [couple.couple_id], "timing-what-heals-first", due_in=2 * DAY)
-    hw.give(couple.workshop_id, [couple.couple_id], "trust-understanding-causes",
-            due_in=-DAY, opened=3 * DAY)
-    hw.give(couple.workshop_id, [couple.couple_id], "positivity-good-moments",
-            due_in=9 * DAY, opened=-2 * DAY)
+    hw.give(
+        couple.workshop_id,
+        [couple.couple_id],
+        "trust-understanding-causes",
+        due_in=-DAY,
+        opened=3 * DAY,
+    )
+    hw.give(
+        couple.workshop_id,
+        [couple.couple_id],
+        "positivity-good-moments",
+        due_in=9 * DAY,
+        opened=-2 * DAY,
+    )
     [done] = hw.give(couple.workshop_id, [couple.couple_id])
     hw.answer(done, couple.partner_ids[0], STAND_ANSWERS)
 
     page = alex.get("/homework").get_data(as_text=True)
 
     assert titles_in(section(page, "To do")) == [
-        "Understanding what went wrong", "What needs to heal first", "What “slow” means to me"]
+        "Understanding what went wrong",
+        "What needs to heal first",
+        "What “slow” means to me",
+    ]
     assert "Overdue" in section(page, "To do").split("What needs to heal first")[0]
     assert titles_in(section(page, "Opens later")) == ["Three good moments this week"]
     assert titles_in(section(page, "Done")) == ["Where I stand"]
@@ -52,18 +65,23 @@ def test_each_item_shows_this_partners_own_state(alex, sam, couple, hw):
     hw.answer(stand, couple.partner_ids[1], STAND_ANSWERS)  # Sam submitted, Alex did not
 
     assert titles_in(section(alex.get("/homework").get_data(as_text=True), "To do")) == [
-        "Where I stand"]
+        "Where I stand"
+    ]
     assert "Not started" in alex.get("/homework").get_data(as_text=True)
     assert titles_in(section(sam.get("/homework").get_data(as_text=True), "Done")) == [
-        "Where I stand"]
+        "Where I stand"
+    ]
 
 
 def test_a_draft_and_a_reviewed_answer_are_labelled(alex, couple, hw):
     [draft] = hw.give(couple.workshop_id, [couple.couple_id])
     [reviewed] = hw.give(couple.workshop_id, [couple.couple_id], "pace-what-slow-means")
     hw.answer(draft, couple.partner_ids[0], {"hope": "half written"}, submit=False)
-    submission_id = hw.answer(reviewed, couple.partner_ids[0], {
-        "pace": "Keep the current pace", "rushing_signs": ["Skipping talks"], "patience": "Walks"})
+    submission_id = hw.answer(
+        reviewed,
+        couple.partner_ids[0],
+        {"pace": "Keep the current pace", "rushing_signs": ["Skipping talks"], "patience": "Walks"},
+    )
     hw.review(submission_id, "Thank you.")
 
     page = alex.get("/homework").get_data(as_text=True)
@@ -103,11 +121,16 @@ def test_the_menu_offers_homework_to_partners_only(alex, counselor_browser):
 
 def give_mixed(hw: HomeworkBuilder, couple, count: int) -> None:
     """`count` assignments of several kinds, half of them answered by Alex."""
-    keys = ["readiness-where-we-stand", SHARED_GOAL, "pace-what-slow-means",
-            "positivity-good-moments"]
+    keys = [
+        "readiness-where-we-stand",
+        SHARED_GOAL,
+        "pace-what-slow-means",
+        "positivity-good-moments",
+    ]
     for number in range(count):
-        [assignment_id] = hw.give(couple.workshop_id, [couple.couple_id], keys[number % 4],
-                                  due_in=(number + 1) * DAY)
+        [assignment_id] = hw.give(
+            couple.workshop_id, [couple.couple_id], keys[number % 4], due_in=(number + 1) * DAY
+        )
         if number % 2 == 0:
             hw.answer(assignment_id, couple.partner_ids[0], {}, submit=False)
 

@@ -52,10 +52,10 @@ def alex_answered_everything(hw, couple):
     trust = give(hw, couple, TRUST)
     check_in = give(hw, couple, SAFETY_CHECK_IN)
     stand = give(hw, couple, "readiness-where-we-stand")
-    hw.answer(trust, alex_id, {"factors": [PRIVATE_MARKER], "my_part": PRIVATE_MARKER,
-                               "trust_now": "4"})
-    hw.answer(check_in, alex_id, {**SAFE_CHECK_IN, "afraid": "yes",
-                                  "private_note": SAFETY_MARKER})
+    hw.answer(
+        trust, alex_id, {"factors": [PRIVATE_MARKER], "my_part": PRIVATE_MARKER, "trust_now": "4"}
+    )
+    hw.answer(check_in, alex_id, {**SAFE_CHECK_IN, "afraid": "yes", "private_note": SAFETY_MARKER})
     hw.answer(stand, alex_id, {"hope": DRAFT_MARKER}, submit=False)
     hw.answer(trust, sam_id, {"factors": ["Distance"], "my_part": "Silence", "trust_now": "5"})
     hw.answer(check_in, sam_id, SAFE_CHECK_IN)
@@ -111,8 +111,9 @@ def test_another_couples_homework_is_404_like_a_missing_one(couple, hw, world, m
 
     assert stranger.get(page_url(assignment_id)).status_code == 404
     assert stranger.get(page_url(assignment_id + 1000)).status_code == 404
-    posted = stranger.post(page_url(assignment_id), answers_form({"hope": "intruding"}),
-                           token_from="/homework")
+    posted = stranger.post(
+        page_url(assignment_id), answers_form({"hope": "intruding"}), token_from="/homework"
+    )
     assert posted.status_code == 404
     assert OTHER_COUPLE_MARKER not in text_of(stranger.get("/homework"))
     assert submissions_of(hw, assignment_id) == []
@@ -126,10 +127,18 @@ def test_staff_have_no_partner_homework_pages(couple, hw, world, make_browser, w
 
     assert staff.get("/homework").status_code == 403
     assert staff.get(page_url(assignment_id)).status_code == 403
-    assert staff.post(page_url(assignment_id), answers_form({"goal": "x"}),
-                      token_from="/").status_code == 403
-    assert staff.client.post(draft_url(assignment_id), json={"answers": {}},
-                             headers={"X-CSRFToken": staff.csrf_token("/")}).status_code == 403
+    assert (
+        staff.post(page_url(assignment_id), answers_form({"goal": "x"}), token_from="/").status_code
+        == 403
+    )
+    assert (
+        staff.client.post(
+            draft_url(assignment_id),
+            json={"answers": {}},
+            headers={"X-CSRFToken": staff.csrf_token("/")},
+        ).status_code
+        == 403
+    )
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, couple, hw):

@@ -12,6 +12,7 @@ from wtforms import HiddenField, SelectChoice, SelectField, SubmitField, TextAre
 from wtforms.validators import InputRequired, Length
 
 from workshop.forms import BaseForm, as_choices
+from workshop.homework import services
 from workshop.models import AnswerMode
 from workshop.scheduling.forms import ClearDateField, ClearTimeField
 from workshop.scheduling.plan import to_utc
@@ -25,24 +26,34 @@ DEFAULT_DAYS_TO_DO = 7
 
 
 def optional_int(value) -> int | None:
-    """"" (no session) as None; anything else must be a whole number."""
+    """ "" (no session) as None; anything else must be a whole number."""
     return None if value in (None, "") else int(value)
 
 
 class AssignForm(BaseForm):
     exercise = SelectField(
-        "Exercise", coerce=int, validate_choice=True,
+        "Exercise",
+        description=(
+            "Grouped by stage: built-in exercises first, then your own. Each couple gets the "
+            "exercise as it is today; editing it later never changes homework already given."
+        ),
+        coerce=int,
+        validate_choice=True,
         invalid_value_message="Choose an exercise from the list.",
         invalid_choice_message="Choose an exercise from the list.",
     )
     couples = MultiCheckboxField(
-        "Couples", coerce=int, validate_choice=True,
+        "Couples",
+        coerce=int,
+        validate_choice=True,
         description="One couple, several, or the whole workshop.",
         invalid_value_message="Choose couples from this workshop's roster.",
         invalid_choice_message="Choose couples from this workshop's roster.",
     )
     session = SelectField(
-        "Session (optional)", coerce=optional_int, validate_choice=True,
+        "Session (optional)",
+        coerce=optional_int,
+        validate_choice=True,
         description="The session this homework prepares for or follows up.",
         invalid_value_message="Choose a session of this workshop, or none.",
         invalid_choice_message="Choose a session of this workshop, or none.",
@@ -53,8 +64,12 @@ class AssignForm(BaseForm):
     extra_instructions = TextAreaField(
         "Extra instructions (optional)",
         description="A personal note shown with the exercise and in the email.",
-        validators=[Length(max=EXTRA_INSTRUCTIONS_MAX,
-                           message=f"Use at most {EXTRA_INSTRUCTIONS_MAX:,} characters.")],
+        validators=[
+            Length(
+                max=EXTRA_INSTRUCTIONS_MAX,
+                message=f"Use at most {EXTRA_INSTRUCTIONS_MAX:,} characters.",
+            )
+        ],
     )
     submit = SubmitField("Assign homework")
 
@@ -87,8 +102,7 @@ class AssignForm(BaseForm):
     def _check_dates(self) -> bool:
         latest = self.today + timedelta(days=DAYS_AHEAD)
         checks = [
-            (self.opens_on, self.opens_on.data < self.today,
-             "Choose today or a later date."),
+            (self.opens_on, self.opens_on.data < self.today, "Choose today or a later date."),
             (self.opens_on, self.opens_on.data > latest, "Choose a date within the next year."),
             (self.due_on, self.due_on.data > latest, "Choose a date within the next year."),
         ]
@@ -115,16 +129,32 @@ def assign_form(workshop, options, now: datetime) -> AssignForm:
     ]
     form.couples.choices = as_choices((c.id, c.name) for c in options.couples)
     zone = ZoneInfo(workshop.timezone)
-    form.session.choices = as_choices([("", "Not tied to a session")] + [
-        (s.id, f"{s.starts_at.astimezone(zone):%a %d %b %Y, %H:%M} · {s.title}")
-        for s in options.sessions
-    ])
+    form.session.choices = as_choices(
+        [("", "Not tied to a session")]
+        + [
+            (s.id, f"{s.starts_at.astimezone(zone):%a %d %b %Y, %H:%M} · {s.title}")
+            for s in options.sessions
+        ]
+    )
     if not form.is_submitted():
         form.couples.data = [couple.id for couple in options.couples]
         form.opens_on.data = form.today
         form.due_on.data = form.today + timedelta(days=DEFAULT_DAYS_TO_DO)
         form.due_time.data = DEFAULT_DUE_TIME
     return form
+
+
+def assignment_request(form: AssignForm, workshop, options) -> services.AssignmentRequest:
+    """What the checked form asks for, with the objects its ids name (from `options`)."""
+    return services.AssignmentRequest(
+        exercise=options.exercise(form.exercise.data),
+        workshop=workshop,
+        couples=options.chosen_couples(form.couples.data),
+        session=options.session(form.session.data),
+        opens_at=form.opens_at,
+        due_at=form.due_at,
+        extra_instructions=form.extra_instructions.data or "",
+    )
 
 
 def _exercise_label(exercise) -> str:

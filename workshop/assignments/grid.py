@@ -50,8 +50,12 @@ class Grid:
 
 
 def column_key(assignment: Assignment) -> tuple:
-    return (assignment.exercise_version_id, assignment.opens_at, assignment.due_at,
-            assignment.session_id)
+    return (
+        assignment.exercise_version_id,
+        assignment.opens_at,
+        assignment.due_at,
+        assignment.session_id,
+    )
 
 
 def cell_for(assignment: Assignment, now: datetime) -> Cell:
@@ -67,16 +71,19 @@ def _state(assignment: Assignment, partner, now: datetime) -> str:
     return "opens_later" if state == "not_started" and assignment.opens_at > now else state
 
 
-def build_grid(enrolled: list[Couple], assignments: list[Assignment], flagged: set[int],
-               now: datetime) -> Grid:
+def build_grid(
+    enrolled: list[Couple], assignments: list[Assignment], flagged: set[int], now: datetime
+) -> Grid:
     """Rows for the enrolled couples, then for withdrawn couples who still have homework here."""
     columns: dict[tuple, Column] = {}
     rows = {couple.id: Row(couple, enrolled=True) for couple in enrolled}
     for assignment in assignments:  # in due order, so the columns are too
         key = column_key(assignment)
         version = assignment.exercise_version
-        columns.setdefault(key, Column(key, version.title, version.is_joint,
-                                       assignment.opens_at, assignment.due_at))
+        columns.setdefault(
+            key,
+            Column(key, version.title, version.is_joint, assignment.opens_at, assignment.due_at),
+        )
         row = rows.setdefault(assignment.couple_id, Row(assignment.couple, enrolled=False))
         row.cells[key] = cell_for(assignment, now)
     for row in rows.values():

@@ -112,8 +112,9 @@ def review_queue(workshop_id: int, page: int):
     query = (
         select(Submission)
         .join(Submission.assignment)
-        .where(Assignment.workshop_id == workshop_id,
-               Submission.status == SubmissionStatus.SUBMITTED)
+        .where(
+            Assignment.workshop_id == workshop_id, Submission.status == SubmissionStatus.SUBMITTED
+        )
         .options(
             selectinload(Submission.partner),
             selectinload(Submission.assignment).options(

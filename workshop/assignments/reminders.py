@@ -1,4 +1,4 @@
-""""Homework due tomorrow" emails, sent by `send-reminders` (workshop/feeds/reminders.py).
+""" "Homework due tomorrow" emails, sent by `send-reminders` (workshop/feeds/reminders.py).
 
 Each partner hears once per assignment per due time, however often the command runs: an
 AssignmentReminder row records what was sent, and its unique constraint settles a race between
@@ -76,18 +76,33 @@ def queue_homework_reminders(assignment_id: int, now: datetime) -> int:
     )
     if assignment is None or _locked(assignment):
         return 0
-    reminded = set(db.session.scalars(select(AssignmentReminder.partner_id).where(
-        AssignmentReminder.assignment_id == assignment.id,
-        AssignmentReminder.due_at == assignment.due_at,
-    )))
-    partners = [p for p in partners_to_email(assignment.couple_id)
-                if p.id not in reminded and partner_state(assignment, p, now) not in DONE]
+    reminded = already_reminded(assignment)
+    partners = [
+        p
+        for p in partners_to_email(assignment.couple_id)
+        if p.id not in reminded and partner_state(assignment, p, now) not in DONE
+    ]
     for partner in partners:
-        db.session.add(AssignmentReminder(assignment_id=assignment.id, partner_id=partner.id,
-                                          due_at=assignment.due_at))
+        db.session.add(
+            AssignmentReminder(
+                assignment_id=assignment.id, partner_id=partner.id, due_at=assignment.due_at
+            )
+        )
         _queue_reminder(assignment, partner)
     db.session.flush()  # a clash with another run surfaces here, before any email leaves
     return len(partners)
+
+
+def already_reminded(assignment: Assignment) -> set[int]:
+    """Partners reminded of the assignment at its current due time."""
+    return set(
+        db.session.scalars(
+            select(AssignmentReminder.partner_id).where(
+                AssignmentReminder.assignment_id == assignment.id,
+                AssignmentReminder.due_at == assignment.due_at,
+            )
+        )
+    )
 
 
 def _locked(assignment: Assignment) -> bool:

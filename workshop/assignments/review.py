@@ -38,8 +38,9 @@ def answer_columns(assignment: Assignment, failed=None) -> list[AnswerColumn]:
     """
     partners = assignment.couple.partners
     if assignment.exercise_version.is_joint:
-        columns = [AnswerColumn("Together", None, submission_for(assignment, p))
-                   for p in partners[:1]]
+        columns = [
+            AnswerColumn("Together", None, submission_for(assignment, p)) for p in partners[:1]
+        ]
     else:
         columns = [AnswerColumn(p.name, p, submission_for(assignment, p)) for p in partners]
     for column in columns:

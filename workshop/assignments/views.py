@@ -25,24 +25,22 @@ def assign_homework(workshop_id: int):
     options = queries.assign_options(workshop, current_user)
     form = forms.assign_form(workshop, options, utcnow())
     if form.validate_on_submit():
-        made = services.assign(services.AssignmentRequest(
-            exercise=options.exercise(form.exercise.data), workshop=workshop,
-            couples=options.chosen_couples(form.couples.data),
-            session=options.session(form.session.data), opens_at=form.opens_at,
-            due_at=form.due_at, extra_instructions=form.extra_instructions.data or "",
-        ), current_user)
+        made = services.assign(forms.assignment_request(form, workshop, options), current_user)
         db.session.commit()
         flash(_assigned_message(len(made)), "success")
         return redirect(url_for("assignments.show_grid", workshop_id=workshop.id))
-    return render_template("assignments/assign_homework.html", form=form, workshop=workshop,
-                           options=options)
+    return render_template(
+        "assignments/assign_homework.html", form=form, workshop=workshop, options=options
+    )
 
 
 def _assigned_message(count: int) -> str:
     if count == 0:
         return "This homework was already assigned to those couples; nothing new was added."
-    return (f"Homework assigned to {count} couple{'' if count == 1 else 's'}. Partners with an "
-            "email address were told.")
+    return (
+        f"Homework assigned to {count} couple{'' if count == 1 else 's'}. Partners with an "
+        "email address were told."
+    )
 
 
 @bp.get("/workshops/<int:workshop_id>/homework")
@@ -54,8 +52,9 @@ def show_grid(workshop_id: int):
     couple_ids = {c.id for c in enrolled} | {a.couple_id for a in assignments}
     grid = build_grid(enrolled, assignments, queries.flagged_couple_ids(couple_ids), utcnow())
     queue = queries.review_queue(workshop.id, request.args.get("page", 1, type=int))
-    return render_template("assignments/show_grid.html", workshop=workshop, grid=grid,
-                           queue=queue, labels=STATE_LABELS)
+    return render_template(
+        "assignments/show_grid.html", workshop=workshop, grid=grid, queue=queue, labels=STATE_LABELS
+    )
 
 
 @bp.get("/assignments/<int:assignment_id>")
@@ -77,13 +76,15 @@ def review_submission(assignment_id: int, submission_id: int):
     try:
         services.review(submission, current_user, form.feedback.data or "")
     except services.NotEditable:
-        flash("These answers were reopened and are a draft again, so there is nothing to "
-              "review yet. Your feedback was not saved.", "error")
+        flash(
+            "These answers were reopened and are a draft again, so there is nothing to "
+            "review yet. Your feedback was not saved.",
+            "error",
+        )
     else:
         db.session.commit()
         flash("Feedback saved; the answers are marked reviewed.", "success")
-    return redirect(url_for("assignments.show_assignment", assignment_id=assignment.id,
-                            _anchor=f"submission-{submission.id}"))
+    return _back_to(submission)
 
 
 @bp.post("/assignments/<int:assignment_id>/submissions/<int:submission_id>/reopen")
@@ -94,8 +95,17 @@ def reopen_submission(assignment_id: int, submission_id: int):
     if forms.ReopenForm().validate_on_submit() and services.reopen(submission):
         db.session.commit()
         flash("Reopened: the answers are a draft again and can be edited.", "success")
-    return redirect(url_for("assignments.show_assignment", assignment_id=assignment.id,
-                            _anchor=f"submission-{submission.id}"))
+    return _back_to(submission)
+
+
+def _back_to(submission):
+    """The assignment's page, scrolled to this submission."""
+    anchor = f"submission-{submission.id}"
+    return redirect(
+        url_for(
+            "assignments.show_assignment", assignment_id=submission.assignment_id, _anchor=anchor
+        )
+    )
 
 
 @bp.post("/couples/<int:couple_id>/safety/reviewed")
@@ -113,8 +123,10 @@ def mark_safety_reviewed(couple_id: int):
 
 def _safety_message(cleared: int, still_locked: bool) -> str:
     if still_locked:
-        return ("A safety check-in given in a colleague's workshop still waits for their "
-                "review; joint exercises stay locked until then.")
+        return (
+            "A safety check-in given in a colleague's workshop still waits for their "
+            "review; joint exercises stay locked until then."
+        )
     if cleared:
         return "Safety check-in marked reviewed; joint exercises are unlocked."
     return "Nothing was waiting: the check-in was already reviewed."

@@ -20,6 +20,10 @@ SAFETY_MESSAGE = (
     "A safety check-in is answered by each partner on their own and read only by the "
     "counselor: it cannot be answered together or shown to the other partner."
 )
+RACED_MESSAGE = (
+    "The exercise was saved elsewhere at the same moment, so nothing was changed. Check the "
+    "questions below and try again."
+)
 ASSIGNED_MESSAGE = (
     "This exercise was given to couples, so it is kept: their answers belong to it. Edit it "
     "instead (couples keep the version they were given), or simply stop assigning it."
@@ -172,7 +176,10 @@ def move_field(exercise_id: int, field_key: str, towards: str):
     """Move a question one place up or down."""
     exercise = queries.get_own_exercise_or_404(exercise_id, current_user)
     queries.get_field_or_404(exercise, field_key)
-    services.move_field(exercise, field_key, towards)
+    try:
+        services.move_field(exercise, field_key, towards)
+    except services.StaleEdit:
+        return _refused(exercise_id)
     return _saved(exercise, None)
 
 
@@ -181,7 +188,10 @@ def delete_field(exercise_id: int, field_key: str):
     """Remove a question from the exercise."""
     exercise = queries.get_own_exercise_or_404(exercise_id, current_user)
     field = queries.get_field_or_404(exercise, field_key)
-    services.remove_field(exercise, field_key)
+    try:
+        services.remove_field(exercise, field_key)
+    except services.StaleEdit:
+        return _refused(exercise_id)
     return _saved(exercise, f"Question removed: “{field['label']}”.")
 
 
@@ -228,6 +238,13 @@ def _saved(exercise, message: str | None):
     if message:
         flash(message, "success")
     return redirect(url_for("exercises.show_exercise", exercise_id=exercise.id) + "#questions")
+
+
+def _refused(exercise_id: int):
+    """A move or removal that raced another save: nothing changed; the page shows why."""
+    db.session.rollback()
+    flash(RACED_MESSAGE, "error")
+    return redirect(url_for("exercises.show_exercise", exercise_id=exercise_id) + "#questions")
 
 
 def _int(value) -> int | None:

@@ -268,11 +268,12 @@ def mark_safety_reviewed(couple: Couple, counselor: User) -> int:
     a workshop they lead or co-lead), unlocking joint exercises; returns how many. A flag
     raised in a colleague's workshop waits for that colleague: nobody clears what they have
     not read."""
-    flags = list(db.session.scalars(
-        select(SafetyFlag).where(SafetyFlag.couple_id == couple.id,
-                                 SafetyFlag.reviewed_at.is_(None),
-                                 SafetyFlag.submission_id.in_(checkins_readable_by(counselor)))
-    ))
+    query = select(SafetyFlag).where(
+        SafetyFlag.couple_id == couple.id,
+        SafetyFlag.reviewed_at.is_(None),
+        SafetyFlag.submission_id.in_(checkins_readable_by(counselor)),
+    )
+    flags = list(db.session.scalars(query))
     now = utcnow()
     for flag in flags:
         flag.reviewed_at, flag.reviewed_by_id = now, counselor.id
@@ -281,10 +282,12 @@ def mark_safety_reviewed(couple: Couple, counselor: User) -> int:
 
 def checkins_readable_by(counselor: User):
     """Subquery: ids of submissions to assignments of workshops the counselor leads."""
-    return (select(SubmissionModel.id)
-            .join(Assignment, Assignment.id == SubmissionModel.assignment_id)
-            .join(Workshop, Workshop.id == Assignment.workshop_id)
-            .where(led_by(counselor)))
+    return (
+        select(SubmissionModel.id)
+        .join(Assignment, Assignment.id == SubmissionModel.assignment_id)
+        .join(Workshop, Workshop.id == Assignment.workshop_id)
+        .where(led_by(counselor))
+    )
 
 
 # --- what a partner may read -------------------------------------------------------------------

@@ -24,9 +24,12 @@ DRAFT_KEPT_MESSAGE = (
     "(see below)."
 )
 REFUSED = {  # what the autosave answers when the assignment cannot take answers now
-    services.StaleDraft: ("stale", "Not saved: these answers were changed in another tab or on "
-                          "another device. Your text is kept on this device; reload the page to "
-                          "see the latest version."),
+    services.StaleDraft: (
+        "stale",
+        "Not saved: these answers were changed in another tab or on "
+        "another device. Your text is kept on this device; reload the page to "
+        "see the latest version.",
+    ),
     services.NotEditable: ("submitted", "Not saved: these answers have already been submitted."),
     services.Locked: ("paused", "Not saved: this exercise is paused for now."),
     services.NotOpenYet: ("not_open", "Not saved: this exercise is not open yet."),
@@ -49,13 +52,14 @@ def edit_answers(assignment_id: int):
     form = answer_form(assignment.exercise_version.fields, submission and submission.answers)
     if request.method == "GET":
         form.version.data = submission.version if submission else 0
-    if not form.validate_on_submit():  # a GET, or a failed CSRF check (the typed text stays)
-        return _show(assignment, form)
     raw = raw_answers(form, assignment.exercise_version.fields)
+    if not form.validate_on_submit():  # a GET, or a failed CSRF check (the typed text stays)
+        return _show(assignment, form, unsaved=raw if request.method == "POST" else None)
     submit = bool(form.submit.data)
     try:
-        saved = services.save_answers(assignment, current_user, raw, _int(form.version.data),
-                                      submit)
+        saved = services.save_answers(
+            assignment, current_user, raw, _int(form.version.data), submit
+        )
     except services.InvalidAnswers as invalid:
         return _refuse_invalid(assignment, form, raw, invalid.errors, submit)
     except (services.StaleDraft, IntegrityError):  # IntegrityError: a first save raced another
@@ -84,19 +88,28 @@ def save_draft(assignment_id: int):
     try:
         if errors:
             raise services.InvalidAnswers(errors)
-        saved = services.save_answers(assignment, current_user, raw,
-                                      _int(payload.get("version")), submit=False)
+        saved = services.save_answers(
+            assignment, current_user, raw, _int(payload.get("version")), submit=False
+        )
     except services.InvalidAnswers as invalid:
-        return jsonify(saved=False, error="invalid", errors=invalid.errors,
-                       message=_invalid_summary(fields, invalid.errors)), 422
+        return jsonify(
+            saved=False,
+            error="invalid",
+            errors=invalid.errors,
+            message=_invalid_summary(fields, invalid.errors),
+        ), 422
     except IntegrityError:  # a first save raced another one
         db.session.rollback()
         return _refused(services.StaleDraft)
     except tuple(REFUSED) as refused:
         return _refused(type(refused))
     db.session.commit()
-    return jsonify(saved=True, version=saved.version, saved_at=saved.updated_at.isoformat(),
-                   saved_at_text=localtime(saved.updated_at, "%H:%M"))
+    return jsonify(
+        saved=True,
+        version=saved.version,
+        saved_at=saved.updated_at.isoformat(),
+        saved_at_text=localtime(saved.updated_at, "%H:%M"),
+    )
 
 
 # --- helpers of the views above ----------------------------------------------------------------
@@ -110,10 +123,16 @@ def _show(assignment: Assignment, form, unsaved: dict | None = None, saved_elsew
     submission = services.submission_for(assignment, current_user)
     done = submission is not None and submission.status != SubmissionStatus.DRAFT
     return render_template(
-        "homework/edit_answers.html", assignment=assignment, version=assignment.exercise_version,
-        form=form, submission=submission, state="done" if done else _answer_state(assignment),
+        "homework/edit_answers.html",
+        assignment=assignment,
+        version=assignment.exercise_version,
+        form=form,
+        submission=submission,
+        state="done" if done else _answer_state(assignment),
         other=services.readable_other_answers(assignment, current_user) if done else None,
-        other_partner=_other_partner(assignment), now=utcnow(), unsaved=unsaved,
+        other_partner=_other_partner(assignment),
+        now=utcnow(),
+        unsaved=unsaved,
         saved_elsewhere=saved_elsewhere,
     )
 
@@ -190,8 +209,10 @@ def _json_answers(fields: list[dict], answers: dict) -> tuple[dict, dict[str, st
     for spec in fields:
         value = answers.get(spec["key"])
         wants_list = spec["type"] in ("multi_choice", "list")
-        if value is None or (wants_list and _is_list_of_scalars(value)) or (
-            not wants_list and _is_scalar(value)
+        if (
+            value is None
+            or (wants_list and _is_list_of_scalars(value))
+            or (not wants_list and _is_scalar(value))
         ):
             raw[spec["key"]] = value
         else:

@@ -1,0 +1,1 @@
+"""Counselors' private session notes, addenda, the couple's progress summary, and search."""
