@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tests.assignments.builders import walk_homework
 from tests.factories import make_couple, make_user
 from tests.helpers import Browser
+from tests.notes.builders import walk_notes
 from tests.workshops.builders import Builder
 from workshop import access
 from workshop.access import ROUTE_ACCESS, Rule
@@ -59,6 +60,9 @@ OBJECT_RULES: dict[str, ObjectRule] = {
         frozenset({"counselor"}), ("exercise_id", "field_key", "towards")
     ),
     access.OWN_ASSIGNMENT: ObjectRule(frozenset({"partner"}), ("assignment_id",)),
+    access.NOTE_SESSION: ObjectRule(frozenset({"counselor"}), ("session_id", "couple_id")),
+    access.READABLE_NOTE: ObjectRule(frozenset({"counselor"}), ("note_id",)),
+    access.OWN_DRAFT_NOTE: ObjectRule(frozenset({"counselor"}), ("note_id",)),
 }
 # URL values that name nobody's object.
 PLAIN_URL_VALUES = {"filename": "css/app.css", "key": "readiness"}
@@ -141,6 +145,7 @@ WALKED_LAST = [
     "scheduling.remove_session",
     "exercises.delete_field",
     "exercises.delete_exercise",
+    "notes.delete_note",
     "auth.logout",
 ]
 
@@ -181,6 +186,8 @@ def objects(app, world) -> dict:
         "couple_token": COUPLE_FEED_TOKEN,
         **own_exercise(app, world),
         **walk_homework(app, world, workshop.id),  # assignment_id, submission_id
+        # A draft note on the last session (the merge and removal walked above leave it be).
+        **walk_notes(app, world, workshop.session_ids[-1]),  # note_id
     }
 
 
@@ -297,6 +304,16 @@ DESIGNED_ACCESS = {
     "homework.list_assignments": "partner",
     "homework.edit_answers": "partner, own object",
     "homework.save_draft": "partner, own object",
+    "notes.write_note": "counselor, own object",
+    "notes.autosave_note": "counselor, own object",
+    "notes.show_note": "counselor, own object",
+    "notes.add_addendum": "counselor, own object",
+    "notes.delete_note": "counselor, own object",
+    "notes.list_couple_notes": "counselor, own object",
+    "notes.search_notes": "counselor",
+    "notes.edit_summary": "counselor, own object",
+    "audit.list_events": "admin",
+    "audit.export_events": "admin",
 }
 
 

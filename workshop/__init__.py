@@ -52,6 +52,7 @@ def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from workshop.assignments.views import bp as assignments_bp
+    from workshop.audit_log.views import bp as audit_bp
     from workshop.auth.views import bp as auth_bp
     from workshop.couples.views import bp as couples_bp
     from workshop.curriculum.views import bp as curriculum_bp
@@ -59,6 +60,7 @@ def _register_blueprints(app: Flask) -> None:
     from workshop.feeds.views import bp as feeds_bp
     from workshop.homework.views import bp as homework_bp
     from workshop.main.views import bp as main_bp
+    from workshop.notes.views import bp as notes_bp
     from workshop.practice.views import bp as practice_bp
     from workshop.scheduling.views import bp as scheduling_bp
     from workshop.workshops.views import bp as workshops_bp
@@ -68,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     blueprints += (exercises_bp,)
     blueprints += (assignments_bp,)
     blueprints += (homework_bp,)
+    blueprints += (notes_bp, audit_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -42,6 +42,9 @@ LED_ASSIGNMENT = "assignment in a workshop the counselor leads or co-leads"
 READABLE_EXERCISE = "built-in exercise, or one the counselor wrote"
 OWN_EXERCISE = "exercise the counselor wrote"
 OWN_ASSIGNMENT = "assignment of the partner's own couple"
+NOTE_SESSION = "couple enrolled in a workshop the counselor leads or co-leads, and its session"
+READABLE_NOTE = "note of a workshop the counselor leads or co-leads, or one they wrote"
+OWN_DRAFT_NOTE = "draft note the counselor wrote"
 
 ANY_USER = roles(Role.ADMIN, Role.COUNSELOR, Role.PARTNER)
 STAFF = roles(Role.ADMIN, Role.COUNSELOR)
@@ -110,6 +113,20 @@ ROUTE_ACCESS: dict[str, Rule] = {
     "homework.list_assignments": roles(Role.PARTNER),
     "homework.edit_answers": roles(Role.PARTNER, object_rule=OWN_ASSIGNMENT),
     "homework.save_draft": roles(Role.PARTNER, object_rule=OWN_ASSIGNMENT),
+    # Session notes: counselors only (partners and admins never reach a note), and the admin's
+    # read-only audit log.
+    "notes.write_note": roles(Role.COUNSELOR, object_rule=NOTE_SESSION),
+    "notes.autosave_note": roles(Role.COUNSELOR, object_rule=NOTE_SESSION),
+    "notes.show_note": roles(Role.COUNSELOR, object_rule=READABLE_NOTE),
+    "notes.add_addendum": roles(Role.COUNSELOR, object_rule=READABLE_NOTE),
+    "notes.delete_note": roles(Role.COUNSELOR, object_rule=OWN_DRAFT_NOTE),
+    "notes.list_couple_notes": roles(
+        Role.COUNSELOR, object_rule="couple the counselor works with"
+    ),
+    "notes.search_notes": roles(Role.COUNSELOR),
+    "notes.edit_summary": roles(Role.COUNSELOR, object_rule="couple the counselor works with"),
+    "audit.list_events": roles(Role.ADMIN),
+    "audit.export_events": roles(Role.ADMIN),
 }
 
 

@@ -13,6 +13,7 @@ NAVIGATION = {
         ("main.home", "Home"),
         ("practice.list_counselors", "Counselors"),
         ("curriculum.list_stages", "Curriculum"),
+        ("audit.list_events", "Audit log"),
     ],
     Role.COUNSELOR: [
         ("main.home", "Home"),
@@ -22,6 +23,7 @@ NAVIGATION = {
         ("feeds.show_calendar", "Calendar"),
         ("curriculum.list_stages", "Curriculum"),
         ("exercises.list_exercises", "Exercises"),
+        ("notes.search_notes", "Notes"),
     ],
     Role.PARTNER: [
         ("main.home", "Home"),

@@ -321,3 +321,20 @@ def test_safety_check_ins_are_never_copied_to_the_device(alex, couple, hw):
     assignment_id = give(hw, couple, SAFETY_CHECK_IN)
     page = alex.get(page_url(assignment_id)).get_data(as_text=True)
     assert 'data-autosave-local="off"' in page
+
+
+def test_an_answer_sent_after_the_login_ended_is_shown_back_to_copy(alex, couple, hw):
+    assignment_id = give(hw, couple)
+    token = alex.csrf_token(page_url(assignment_id))
+    alex.logout()
+
+    response = alex.client.post(
+        page_url(assignment_id),
+        data={**answers_form({"hope": "A long answer written slowly"}), "csrf_token": token},
+    )
+
+    assert response.status_code == 401
+    page = text_of(response)
+    assert "A long answer written slowly" in page
+    assert 'name="password"' in page
+    assert submissions_of(hw, assignment_id) == []

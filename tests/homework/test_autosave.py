@@ -188,3 +188,14 @@ def test_another_couples_autosave_url_is_404(couple, hw, world, make_browser):
 
     assert response.status_code == 404
     assert submissions_of(hw, assignment_id) == []
+
+
+@pytest.mark.parametrize("version", [True, 1.0, "one", None, [1]])
+def test_a_draft_version_that_is_not_a_whole_number_counts_as_stale(alex, couple, hw, version):
+    assignment_id = give(hw, couple)
+    autosave(alex, assignment_id, {"version": 0, "answers": {"hope": "saved"}})
+
+    response = autosave(alex, assignment_id, {"version": version, "answers": {"hope": "x"}})
+
+    assert response.status_code == 409
+    assert submissions_of(hw, assignment_id)[0]["answers"]["hope"] == "saved"

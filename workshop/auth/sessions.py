@@ -29,8 +29,8 @@ from workshop.security import new_token, token_digest
 SESSION_KEY = "login_token"
 # Writing last_seen on every request would cost a write per page; a minute's slack is harmless.
 TOUCH_INTERVAL = timedelta(seconds=60)
-# Form fields not worth handing back: the stale token and the button's own label.
-NOT_KEPT = frozenset({"csrf_token", "submit"})
+# Form fields not worth handing back: the stale token, version counters and buttons' labels.
+NOT_KEPT = frozenset({"csrf_token", "submit", "save_draft", "version", "confirm_overlap"})
 
 
 def init_app(app: Flask) -> None:
@@ -53,7 +53,7 @@ def ask_to_log_in():
 
     if request.method == "POST" and request.form:
         kept = [
-            (name, value)
+            (readable_name(name), value)
             for name, value in request.form.items(multi=True)
             if name not in NOT_KEPT and "password" not in name and value.strip()
         ]
@@ -67,6 +67,14 @@ def ask_to_log_in():
     flash(login_manager.login_message, login_manager.login_message_category)
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("auth.login", next=target))
+
+
+def readable_name(field_name: str) -> str:
+    """A form field's name as a person would read it: "a_good_moments-0" -> "Good moments 1"."""
+    name = field_name.removeprefix("a_")
+    base, _, index = name.partition("-")
+    words = base.replace("_", " ").strip().capitalize()
+    return f"{words} {int(index) + 1}" if index.isdigit() else words
 
 
 def begin_login(user: User) -> None:

@@ -237,6 +237,8 @@ def _invalid_summary(fields: list[dict], errors: dict[str, str]) -> str:
 
 
 def _int(value) -> int:
+    if isinstance(value, bool | float):
+        return -1  # JSON true or 1.5 is no version number
     try:
         return int(value)
     except (TypeError, ValueError):

@@ -5,10 +5,12 @@ from sqlalchemy.orm import selectinload
 
 from workshop.extensions import db
 from workshop.models import Couple, Role, Stage, User, utcnow
+from workshop.homework import queries as homework_queries
 from workshop.scheduling import agenda
 from workshop.scheduling import queries as scheduling_queries
 
 HOME_LIST_LENGTH = 10
+HOMEWORK_ON_HOME = 3
 
 
 def home_data(user: User) -> dict:
@@ -26,6 +28,7 @@ def home_data(user: User) -> dict:
     return {
         "couple": couple_with_partners(user.couple_id),
         "sessions": scheduling_queries.upcoming_sessions(user, utcnow(), limit=HOME_LIST_LENGTH),
+        "homework_to_do": homework_queries.homework_of(user, utcnow()).to_do[:HOMEWORK_ON_HOME],
     }
 
 

@@ -5,7 +5,7 @@ the view reads) only the chosen format's sections, labelled for that format.
 """
 
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
 
 from workshop.forms import BaseForm
 from workshop.notes import formats
@@ -14,6 +14,9 @@ FIELD_PREFIX = "s_"  # keeps section names clear of the form's own attributes
 ADDENDUM_MAX_LENGTH = 5_000
 SUMMARY_MAX_LENGTH = 5_000
 SEARCH_MAX_LENGTH = 200
+
+
+OUT_OF_DATE = "This page is incomplete or out of date: reload it, then save again."
 
 
 def _cap(limit: int) -> Length:
@@ -33,6 +36,9 @@ class NoteForm(BaseForm):
     version = HiddenField()
     save = SubmitField("Save draft")
     sign = SubmitField("Sign note")
+
+    def validate(self, extra_validators=None) -> bool:
+        return _has_version(self) & super().validate(extra_validators)
 
     def use_format(self, fmt: formats.Format) -> None:
         """Label the chosen format's sections (their help states the length cap)."""
@@ -56,7 +62,7 @@ class NoteForm(BaseForm):
 def _section_length(form, field) -> None:
     message = formats.length_error(field.data or "")
     if message:
-        raise ValueError(message)
+        raise ValidationError(message)
 
 
 for _key in formats.ALL_SECTION_KEYS:
@@ -105,6 +111,17 @@ class SummaryForm(BaseForm):
     )
     version = HiddenField()
     submit = SubmitField("Save summary")
+
+    def validate(self, extra_validators=None) -> bool:
+        return _has_version(self) & super().validate(extra_validators)
+
+
+def _has_version(form) -> bool:
+    """The version the page was based on must come back (it decides which save is stale)."""
+    if str(form.version.data or "").isdigit():
+        return True
+    form.form_errors.append(OUT_OF_DATE)
+    return False
 
 
 class SearchForm(BaseForm):

@@ -50,6 +50,11 @@ AUTOSAVE_REFUSED = {
 }
 
 
+@bp.context_processor
+def _note_formats() -> dict:
+    return {"note_formats": FORMATS}
+
+
 @bp.after_request
 def _never_cache(response):
     """Notes are the most private pages of the app: no copy in any browser or proxy cache."""
