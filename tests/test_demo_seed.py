@@ -99,7 +99,8 @@ def test_demo_couple_feed_parses_as_twelve_events(app, runner):
     browser.get("/calendar")  # the first visit makes the couple's secret address
     with app.app_context():
         token = db.session.scalar(
-            select(Couple.calendar_token).join(User, User.couple_id == Couple.id)
+            select(Couple.calendar_token)
+            .join(User, User.couple_id == Couple.id)
             .where(User.email == "alex@example.org")
         )
     response = app.test_client().get(f"/feeds/couple/{token}.ics")
@@ -107,3 +108,56 @@ def test_demo_couple_feed_parses_as_twelve_events(app, runner):
     events = Calendar.from_ical(response.data).walk("VEVENT")
     assert len(events) == 12
     assert all("Casey" not in event.to_ical().decode() for event in events)
+
+
+def demo_notes(app) -> list[tuple[str, str, int]]:
+    """(couple name, status, number of addenda) of every note, and the summaries' couples."""
+    from workshop.models import ProgressSummary, SessionNote
+
+    with app.app_context():
+        notes = db.session.scalars(select(SessionNote).order_by(SessionNote.id))
+        rows = [(n.couple.name, n.status, len(n.addenda)) for n in notes]
+        summaries = sorted(
+            db.session.get(Couple, s.couple_id).name
+            for s in db.session.scalars(select(ProgressSummary))
+        )
+        return rows, summaries
+
+
+def test_demo_notes_signed_with_an_addendum_a_draft_and_summaries_only_once(app, runner):
+    runner.invoke(args=["seed-demo"])
+    first = demo_notes(app)
+    runner.invoke(args=["seed-demo"])
+
+    assert demo_notes(app) == first
+    notes, summaries = first
+    assert {couple for couple, status, _ in notes if status == "signed"} == {
+        "Alex & Sam",
+        "Jordan & Riley",
+    }
+    assert [status for _, status, _ in notes].count("draft") == 1
+    assert sum(addenda for _, _, addenda in notes) == 1
+    assert summaries == ["Alex & Sam", "Jordan & Riley"]
+
+
+def test_demo_notes_are_read_by_their_counselor_and_by_no_partner(app, runner):
+    runner.invoke(args=["seed-demo"])
+    counselor = Browser(app.test_client())
+    counselor.login("counselor@example.org", DEMO_PASSWORD)
+    with app.app_context():
+        alex_couple = db.session.scalar(
+            select(User.couple_id).where(User.email == "alex@example.org")
+        )
+    timeline = text_of(counselor.get(f"/couples/{alex_couple}/notes"))
+    assert "old silences" in timeline
+    assert "work stress is high" in timeline  # the addendum
+
+    for email in ("alex@example.org", "sam@example.org", "casey@example.org"):
+        partner = Browser(app.test_client())
+        partner.login(email, DEMO_PASSWORD)
+        for url in ("/", "/homework", f"/couples/{alex_couple}/notes", "/notes/1"):
+            assert "old silences" not in text_of(partner.get(url))
+    other = Browser(app.test_client())
+    other.login("counselor2@example.org", DEMO_PASSWORD)
+    assert other.get(f"/couples/{alex_couple}/notes").status_code == 404
+    assert other.get("/notes/1").status_code == 404

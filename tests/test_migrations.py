@@ -85,11 +85,11 @@ def test_upgrading_keeps_existing_accounts_and_couples(empty_database_url):
 FIRST_REVISION = "81eabf3a1132"
 EXISTING_ROWS = [
     "INSERT INTO practice (id, name, created_at) VALUES (1, 'P', '2026-01-01 00:00:00')",
-    "INSERT INTO \"user\" (id, practice_id, role, name, email, timezone, is_active, created_at)"
+    'INSERT INTO "user" (id, practice_id, role, name, email, timezone, is_active, created_at)'
     " VALUES (1, 1, 'counselor', 'C', 'c@example.org', 'UTC', true, '2026-01-01 00:00:00')",
     "INSERT INTO couple (id, practice_id, counselor_id, created_at)"
     " VALUES (1, 1, 1, '2026-01-01 00:00:00')",
-    "INSERT INTO \"user\" (id, practice_id, role, name, email, timezone, is_active, created_at,"
+    'INSERT INTO "user" (id, practice_id, role, name, email, timezone, is_active, created_at,'
     " couple_id) VALUES (2, 1, 'partner', 'P', 'p@example.org', 'UTC', true,"
     " '2026-01-01 00:00:00', 1)",
 ]

@@ -27,8 +27,13 @@ class Action:
     AUDIT_EXPORTED = "audit.exported"
 
 
-def record(actor: User, action: str, object_type: str, object_id: int | None = None,
-           couple_id: int | None = None) -> AuditEvent:
+def record(
+    actor: User,
+    action: str,
+    object_type: str,
+    object_id: int | None = None,
+    couple_id: int | None = None,
+) -> AuditEvent:
     """Add an audit event for this action by `actor` (the client address comes from the
     request, already resolved through ProxyFix where configured)."""
     event = AuditEvent(

@@ -22,6 +22,7 @@ from workshop.models import (
     WorkshopSession,
     utcnow,
 )
+from workshop.notes.demo import seed_demo_notes
 from workshop.scheduling.plan import series_starts
 from workshop.security import hash_password
 
@@ -98,6 +99,7 @@ def seed_demo() -> dict[str, int]:
             created["workshops"] += 1
     db.session.flush()
     created["assignments"] = seed_demo_homework()
+    created["notes"] = seed_demo_notes()
     return created
 
 

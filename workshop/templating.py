@@ -46,8 +46,9 @@ def navigation() -> dict:
     return {"navigation": NAVIGATION.get(current_user.role, [])}
 
 
-def localtime(value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M",
-              zone: str | None = None) -> str:
+def localtime(
+    value: datetime | None, fmt: str = "%a %d %b %Y, %H:%M", zone: str | None = None
+) -> str:
     """A UTC datetime shown in the viewer's timezone (or in `zone`)."""
     if value is None:
         return ""

@@ -147,3 +147,19 @@ def test_anonymous_visitors_are_sent_to_log_in(client, couple, hw):
         response = client.get(url)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login")
+
+
+def test_the_service_refuses_answers_from_a_partner_of_another_couple(app, hw, couple, world):
+    """Even if a view forgot its scoped query, the service would not save the answers."""
+    from sqlalchemy import select
+
+    from workshop.extensions import db
+    from workshop.homework import services
+    from workshop.models import Assignment, User
+
+    assignment_id = give(hw, couple, TRUST)
+    with app.app_context():
+        stranger = db.session.scalar(select(User).where(User.email == world.other_couple_partner))
+        assignment = db.session.get(Assignment, assignment_id)
+        with pytest.raises(PermissionError):
+            services.save_answers(assignment, stranger, {}, None, submit=False)

@@ -88,7 +88,8 @@ def test_the_timeline_shows_the_couples_notes_latest_session_first(counselor, se
 
     assert page.index("Later session") < page.index("Earlier session")
     assert "Added later" in page
-    assert "Signed" in page and "Draft" in page
+    assert "Signed" in page
+    assert "Draft" in page
     reads = build.events("note.viewed")
     assert len(reads) == 2  # each note shown is a read, with its time and address
     assert all(read["at"] and read["ip_address"] == "127.0.0.1" for read in reads)
@@ -120,9 +121,11 @@ def test_the_timeline_is_paginated(counselor, setting, build):
     second = text_of(counselor.get(f"/couples/{setting.couple_id}/notes?page=2"))
     beyond = counselor.get(f"/couples/{setting.couple_id}/notes?page=3")
 
-    assert "Plan number 11" in first and "Plan number 02" in first
+    assert "Plan number 11" in first
+    assert "Plan number 02" in first
     assert "Plan number 01" not in first
-    assert "Plan number 01" in second and "Plan number 00" in second
+    assert "Plan number 01" in second
+    assert "Plan number 00" in second
     assert "Page 2 of 2" in second
     assert beyond.status_code == 404
 

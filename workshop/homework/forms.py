@@ -24,26 +24,47 @@ def _build_field(field: dict):
         render = {"maxlength": max_length(field)} if kind == "short_text" else {"type": "date"}
         return StringField(label, description=help_text, render_kw=render)
     if kind == "long_text":
-        return TextAreaField(label, description=help_text,
-                             render_kw={"maxlength": max_length(field), "rows": 6})
+        return TextAreaField(
+            label, description=help_text, render_kw={"maxlength": max_length(field), "rows": 6}
+        )
     if kind == "scale":
         numbers = range(int(field["min"]), int(field["max"]) + 1)
-        return RadioField(label, description=help_text, validate_choice=False,
-                          choices=as_choices((str(n), str(n)) for n in numbers))
+        return RadioField(
+            label,
+            description=help_text,
+            validate_choice=False,
+            choices=as_choices((str(n), str(n)) for n in numbers),
+        )
     if kind == "single_choice":
-        return RadioField(label, description=help_text, validate_choice=False,
-                          choices=as_choices((o, o) for o in options(field)))
+        return RadioField(
+            label,
+            description=help_text,
+            validate_choice=False,
+            choices=as_choices((o, o) for o in options(field)),
+        )
     if kind == "multi_choice":
-        return MultiCheckboxField(label, description=help_text, validate_choice=False,
-                                  choices=as_choices((o, o) for o in options(field)))
+        return MultiCheckboxField(
+            label,
+            description=help_text,
+            validate_choice=False,
+            choices=as_choices((o, o) for o in options(field)),
+        )
     if kind == "yes_no":
-        return RadioField(label, description=help_text, validate_choice=False,
-                          choices=as_choices([("yes", "Yes"), ("no", "No")]))
+        return RadioField(
+            label,
+            description=help_text,
+            validate_choice=False,
+            choices=as_choices([("yes", "Yes"), ("no", "No")]),
+        )
     if kind == "list":
         # No max_entries: WTForms would drop extra items silently; fields.check_answers refuses
         # them with a message instead, and the form shows them back.
-        return FieldList(StringField(render_kw={"maxlength": 200}), label=label,
-                         description=help_text, min_entries=list_size(field))
+        return FieldList(
+            StringField(render_kw={"maxlength": 200}),
+            label=label,
+            description=help_text,
+            min_entries=list_size(field),
+        )
     raise ValueError(f"unknown field type {kind!r}")
 
 

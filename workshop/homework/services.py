@@ -68,9 +68,12 @@ def sync_library() -> int:
     for data in LIBRARY:
         exercise = existing.get(data["key"]) or Exercise(key=data["key"])
         wanted = {
-            "stage_id": stages[data["stage"]], "title": data["title"],
-            "instructions": data["instructions"], "mode": data["mode"],
-            "visibility": data["visibility"], "is_safety_check": data.get("safety", False),
+            "stage_id": stages[data["stage"]],
+            "title": data["title"],
+            "instructions": data["instructions"],
+            "mode": data["mode"],
+            "visibility": data["visibility"],
+            "is_safety_check": data.get("safety", False),
             # A copy: the exercise must never share (and so mutate) the module's own lists.
             "fields": copy.deepcopy(data["fields"]),
         }
@@ -126,10 +129,14 @@ def assign(request: AssignmentRequest, counselor: User) -> list[Assignment]:
         if couple.id in given:
             continue
         assignment = Assignment(
-            workshop_id=request.workshop.id, couple_id=couple.id, exercise_version=version,
+            workshop_id=request.workshop.id,
+            couple_id=couple.id,
+            exercise_version=version,
             session_id=request.session.id if request.session else None,
-            opens_at=request.opens_at, due_at=request.due_at,
-            extra_instructions=request.extra_instructions, assigned_by_id=counselor.id,
+            opens_at=request.opens_at,
+            due_at=request.due_at,
+            extra_instructions=request.extra_instructions,
+            assigned_by_id=counselor.id,
         )
         db.session.add(assignment)
         assignments.append(assignment)
@@ -181,11 +188,15 @@ def check_can_answer(assignment: Assignment, now: datetime) -> None:
         raise Locked
 
 
-def save_answers(assignment: Assignment, partner: User, raw: dict, seen_version: int | None,
-                 submit: bool) -> SubmissionModel:
+def save_answers(
+    assignment: Assignment, partner: User, raw: dict, seen_version: int | None, submit: bool
+) -> SubmissionModel:
     """Save a draft (submit=False) or submit. The same submission row is reused, so a double
     click or a resent POST never makes a second one; a save based on an older version of the
     draft is refused (StaleDraft) so two tabs cannot overwrite each other."""
+    if partner.couple_id != assignment.couple_id:
+        # Views load assignments through the partner's scoped query; this is the second lock.
+        raise PermissionError("a partner answers only their own couple's homework")
     now = utcnow()
     check_can_answer(assignment, now)
     submission = submission_for(assignment, partner)
@@ -198,8 +209,10 @@ def save_answers(assignment: Assignment, partner: User, raw: dict, seen_version:
         raise InvalidAnswers(errors)
     if submission is None:
         submission = SubmissionModel(
-            assignment=assignment, respondent=respondent_for(assignment, partner),
-            partner_id=None if assignment.exercise_version.is_joint else partner.id, version=0,
+            assignment=assignment,
+            respondent=respondent_for(assignment, partner),
+            partner_id=None if assignment.exercise_version.is_joint else partner.id,
+            version=0,
         )
         db.session.add(submission)
     submission.answers = answers
@@ -220,11 +233,18 @@ def _mark_submitted(submission: SubmissionModel, now: datetime) -> None:
     for field in version.fields:
         value = submission.answers.get(field["key"])
         if field["type"] == "scale" and field.get("measure") in MEASURES and value is not None:
-            db.session.add(MeasurePoint(
-                submission=submission, couple_id=assignment.couple_id,
-                partner_id=submission.partner_id, measure=field["measure"], value=value,
-                scale_min=field["min"], scale_max=field["max"], recorded_at=now,
-            ))
+            db.session.add(
+                MeasurePoint(
+                    submission=submission,
+                    couple_id=assignment.couple_id,
+                    partner_id=submission.partner_id,
+                    measure=field["measure"],
+                    value=value,
+                    scale_min=field["min"],
+                    scale_max=field["max"],
+                    recorded_at=now,
+                )
+            )
     if version.is_safety_check and any(
         signals_risk(field, submission.answers.get(field["key"])) for field in version.fields
     ):
@@ -300,8 +320,11 @@ def readable_other_answers(assignment: Assignment, partner: User) -> SubmissionM
     if version.is_joint or version.is_safety_check or version.visibility != "after_both":
         return None
     mine = submission_for(assignment, partner)
-    others = [s for s in assignment.submissions
-              if s.respondent != f"p{partner.id}" and s.respondent != JOINT_RESPONDENT]
+    others = [
+        s
+        for s in assignment.submissions
+        if s.respondent != f"p{partner.id}" and s.respondent != JOINT_RESPONDENT
+    ]
     if mine is None or mine.status == SubmissionStatus.DRAFT or not others:
         return None
     other = others[0]

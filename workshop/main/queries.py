@@ -4,8 +4,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import selectinload
 
 from workshop.extensions import db
-from workshop.models import Couple, Role, Stage, User, utcnow
 from workshop.homework import queries as homework_queries
+from workshop.models import Couple, Role, Stage, User, utcnow
 from workshop.scheduling import agenda
 from workshop.scheduling import queries as scheduling_queries
 

@@ -116,9 +116,7 @@ class WorkshopSession(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     workshop: Mapped[Workshop] = relationship(back_populates="sessions")
-    stages: Mapped[list[Stage]] = relationship(
-        secondary="session_stage", order_by=Stage.position
-    )
+    stages: Mapped[list[Stage]] = relationship(secondary="session_stage", order_by=Stage.position)
     attendance: Mapped[list["Attendance"]] = relationship(back_populates="session")
 
     __mapper_args__ = {"version_id_col": version}
