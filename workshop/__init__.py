@@ -65,8 +65,16 @@ def _register_blueprints(app: Flask) -> None:
     from workshop.scheduling.views import bp as scheduling_bp
     from workshop.workshops.views import bp as workshops_bp
 
-    blueprints = (main_bp, auth_bp, practice_bp, couples_bp, curriculum_bp, workshops_bp,
-                  scheduling_bp, feeds_bp)
+    blueprints = (
+        main_bp,
+        auth_bp,
+        practice_bp,
+        couples_bp,
+        curriculum_bp,
+        workshops_bp,
+        scheduling_bp,
+        feeds_bp,
+    )
     blueprints += (exercises_bp,)
     blueprints += (assignments_bp,)
     blueprints += (homework_bp,)

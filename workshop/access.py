@@ -120,9 +120,7 @@ ROUTE_ACCESS: dict[str, Rule] = {
     "notes.show_note": roles(Role.COUNSELOR, object_rule=READABLE_NOTE),
     "notes.add_addendum": roles(Role.COUNSELOR, object_rule=READABLE_NOTE),
     "notes.delete_note": roles(Role.COUNSELOR, object_rule=OWN_DRAFT_NOTE),
-    "notes.list_couple_notes": roles(
-        Role.COUNSELOR, object_rule="couple the counselor works with"
-    ),
+    "notes.list_couple_notes": roles(Role.COUNSELOR, object_rule="couple the counselor works with"),
     "notes.search_notes": roles(Role.COUNSELOR),
     "notes.edit_summary": roles(Role.COUNSELOR, object_rule="couple the counselor works with"),
     "audit.list_events": roles(Role.ADMIN),

@@ -51,7 +51,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['couple_id'], ['couple.id'], name=op.f('fk_progress_summary_couple_id_couple')),
     sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_progress_summary_updated_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_progress_summary')),
-    sa.UniqueConstraint('couple_id', name='one_per_couple')
+    sa.UniqueConstraint('couple_id', name='uq_progress_summary_couple')
     )
     op.create_table('session_note',
     sa.Column('id', sa.Integer(), nullable=False),

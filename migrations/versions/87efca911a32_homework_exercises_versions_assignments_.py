@@ -57,7 +57,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['exercise_id'], ['exercise.id'], name=op.f('fk_exercise_version_exercise_id_exercise')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_exercise_version')),
-    sa.UniqueConstraint('exercise_id', 'number', name='one_number')
+    sa.UniqueConstraint('exercise_id', 'number', name='uq_exercise_version_number')
     )
     with op.batch_alter_table('exercise_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_exercise_version_exercise_id'), ['exercise_id'], unique=False)
@@ -98,7 +98,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['assignment_id'], ['assignment.id'], name=op.f('fk_assignment_reminder_assignment_id_assignment')),
     sa.ForeignKeyConstraint(['partner_id'], ['user.id'], name=op.f('fk_assignment_reminder_partner_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assignment_reminder')),
-    sa.UniqueConstraint('assignment_id', 'partner_id', 'due_at', name='once_per_due')
+    sa.UniqueConstraint('assignment_id', 'partner_id', 'due_at', name='uq_assignment_reminder_once')
     )
     with op.batch_alter_table('assignment_reminder', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assignment_reminder_assignment_id'), ['assignment_id'], unique=False)
@@ -124,7 +124,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['partner_id'], ['user.id'], name=op.f('fk_submission_partner_id_user')),
     sa.ForeignKeyConstraint(['reviewed_by_id'], ['user.id'], name=op.f('fk_submission_reviewed_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submission')),
-    sa.UniqueConstraint('assignment_id', 'respondent', name='one_per_respondent')
+    sa.UniqueConstraint('assignment_id', 'respondent', name='uq_submission_respondent')
     )
     with op.batch_alter_table('submission', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_submission_assignment_id'), ['assignment_id'], unique=False)

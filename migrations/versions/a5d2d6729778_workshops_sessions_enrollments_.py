@@ -53,7 +53,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['couple_id'], ['couple.id'], name=op.f('fk_enrollment_couple_id_couple')),
     sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_enrollment_workshop_id_workshop')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollment')),
-    sa.UniqueConstraint('workshop_id', 'couple_id', name='one_per_couple')
+    sa.UniqueConstraint('workshop_id', 'couple_id', name='uq_enrollment_workshop_couple')
     )
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_enrollment_couple_id'), ['couple_id'], unique=False)
@@ -103,7 +103,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_attendance_recorded_by_id_user')),
     sa.ForeignKeyConstraint(['session_id'], ['workshop_session.id'], name=op.f('fk_attendance_session_id_workshop_session')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance')),
-    sa.UniqueConstraint('session_id', 'partner_id', name='one_per_partner')
+    sa.UniqueConstraint('session_id', 'partner_id', name='uq_attendance_partner')
     )
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attendance_partner_id'), ['partner_id'], unique=False)
@@ -118,7 +118,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['partner_id'], ['user.id'], name=op.f('fk_session_reminder_partner_id_user')),
     sa.ForeignKeyConstraint(['session_id'], ['workshop_session.id'], name=op.f('fk_session_reminder_session_id_workshop_session')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_session_reminder')),
-    sa.UniqueConstraint('session_id', 'partner_id', 'starts_at', name='once_per_start')
+    sa.UniqueConstraint('session_id', 'partner_id', 'starts_at', name='uq_session_reminder_once')
     )
     with op.batch_alter_table('session_reminder', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_session_reminder_partner_id'), ['partner_id'], unique=False)

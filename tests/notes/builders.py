@@ -70,26 +70,45 @@ class NotesBuilder(HomeworkBuilder):
             return user_id(email)
 
     def note_row(self, note_id: int) -> dict | None:
-        return self.read(SessionNote, note_id, "status", "sections", "format", "version",
-                         "signed_at", "author_id")
+        return self.read(
+            SessionNote,
+            note_id,
+            "status",
+            "sections",
+            "format",
+            "version",
+            "signed_at",
+            "author_id",
+        )
 
     def addenda_of(self, note_id: int) -> list[dict]:
         with self.app.app_context():
             rows = db.session.scalars(
-                select(NoteAddendum).where(NoteAddendum.note_id == note_id)
+                select(NoteAddendum)
+                .where(NoteAddendum.note_id == note_id)
                 .order_by(NoteAddendum.id)
             )
-            return [{"text": a.text, "author_id": a.author_id, "signed_at": a.signed_at}
-                    for a in rows]
+            return [
+                {"text": a.text, "author_id": a.author_id, "signed_at": a.signed_at} for a in rows
+            ]
 
     def notes_of(self, couple_id: int) -> list[dict]:
         with self.app.app_context():
             notes = db.session.scalars(
-                select(SessionNote).where(SessionNote.couple_id == couple_id)
+                select(SessionNote)
+                .where(SessionNote.couple_id == couple_id)
                 .order_by(SessionNote.id)
             )
-            return [{"id": n.id, "status": n.status, "sections": n.sections,
-                     "author_id": n.author_id, "session_id": n.session_id} for n in notes]
+            return [
+                {
+                    "id": n.id,
+                    "status": n.status,
+                    "sections": n.sections,
+                    "author_id": n.author_id,
+                    "session_id": n.session_id,
+                }
+                for n in notes
+            ]
 
     def summary_of(self, couple_id: int) -> dict | None:
         with self.app.app_context():
@@ -98,8 +117,12 @@ class NotesBuilder(HomeworkBuilder):
             )
             if found is None:
                 return None
-            return {"summary": found.summary, "next_steps": found.next_steps,
-                    "version": found.version, "updated_by_id": found.updated_by_id}
+            return {
+                "summary": found.summary,
+                "next_steps": found.next_steps,
+                "version": found.version,
+                "updated_by_id": found.updated_by_id,
+            }
 
     def events(self, action: str | None = None) -> list[dict]:
         """Audit events, oldest first."""
@@ -108,22 +131,40 @@ class NotesBuilder(HomeworkBuilder):
             if action:
                 query = query.where(AuditEvent.action == action)
             return [
-                {"actor_id": e.actor_id, "action": e.action, "object_type": e.object_type,
-                 "object_id": e.object_id, "couple_id": e.couple_id, "at": e.at,
-                 "ip_address": e.ip_address, "practice_id": e.practice_id}
+                {
+                    "actor_id": e.actor_id,
+                    "action": e.action,
+                    "object_type": e.object_type,
+                    "object_id": e.object_id,
+                    "couple_id": e.couple_id,
+                    "at": e.at,
+                    "ip_address": e.ip_address,
+                    "practice_id": e.practice_id,
+                }
                 for e in db.session.scalars(query)
             ]
 
-
-    def event(self, actor: str, action: str = "note.viewed", at=None, couple_id=None,
-              object_id: int | None = 1, ip: str = "192.0.2.1") -> int:
+    def event(
+        self,
+        actor: str,
+        action: str = "note.viewed",
+        at=None,
+        couple_id=None,
+        object_id: int | None = 1,
+        ip: str = "192.0.2.1",
+    ) -> int:
         """An audit event as audit.record makes them, at a chosen time."""
         with self.database():
             author = db.session.get(User, user_id(actor))
             event = AuditEvent(
-                practice_id=author.practice_id, actor_id=author.id, action=action,
-                object_type="session_note", object_id=object_id, couple_id=couple_id,
-                at=at or utcnow(), ip_address=ip,
+                practice_id=author.practice_id,
+                actor_id=author.id,
+                action=action,
+                object_type="session_note",
+                object_id=object_id,
+                couple_id=couple_id,
+                at=at or utcnow(),
+                ip_address=ip,
             )
             db.session.add(event)
             db.session.flush()

@@ -29,9 +29,7 @@ def build(app, world) -> NotesBuilder:
 @pytest.fixture
 def setting(build, world) -> Setting:
     co_counselor = build.counselor("Robin Colleague")
-    workshop = build.workshop(
-        couples=(world.couple_id,), title="Autumn group", co=(co_counselor,)
-    )
+    workshop = build.workshop(couples=(world.couple_id,), title="Autumn group", co=(co_counselor,))
     held = build.session(workshop.id, in_days(-2), stages=("trust",))
     later = build.session(workshop.id, in_days(5), stages=("pace",))
     partner_ids = build.partner_ids(world.couple_id)

@@ -5,9 +5,7 @@ from tests.notes.builders import SOAP_TEXT, form_error_text
 from tests.workshops.builders import field_error
 
 
-def test_a_co_counselor_adds_a_dated_signed_addendum_under_a_signed_note(
-    login, setting, build
-):
+def test_a_co_counselor_adds_a_dated_signed_addendum_under_a_signed_note(login, setting, build):
     note_id = build.note(setting.session_id, setting.couple_id, signed=True)
     colleague = login(setting.co_counselor)
 

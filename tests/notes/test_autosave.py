@@ -13,8 +13,12 @@ from workshop.models import AuditEvent, utcnow
 def test_the_first_autosave_creates_the_draft_and_answers_with_its_version(
     counselor, setting, build
 ):
-    response = autosave(counselor, setting.session_id, setting.couple_id,
-                        {"version": 0, "format": "soap", "sections": {"plan": "Typed so far"}})
+    response = autosave(
+        counselor,
+        setting.session_id,
+        setting.couple_id,
+        {"version": 0, "format": "soap", "sections": {"plan": "Typed so far"}},
+    )
 
     body = response.get_json()
     assert response.status_code == 200
@@ -22,19 +26,30 @@ def test_the_first_autosave_creates_the_draft_and_answers_with_its_version(
     assert body["version"] == 1
     assert body["saved_at_text"]
     [note] = build.notes_of(setting.couple_id)
-    assert note["sections"] == {"subjective": "", "objective": "", "assessment": "",
-                                "plan": "Typed so far"}
+    assert note["sections"] == {
+        "subjective": "",
+        "objective": "",
+        "assessment": "",
+        "plan": "Typed so far",
+    }
     page = counselor.get(note_url(setting.session_id, setting.couple_id)).get_data(as_text=True)
     assert textarea_value(page, "s_plan") == "Typed so far"
     assert version_on(page) == "1"
 
 
 def test_autosaves_follow_the_version(counselor, setting, build):
-    first = autosave(counselor, setting.session_id, setting.couple_id,
-                     {"version": 0, "format": "dap", "sections": {"data": "one"}})
-    second = autosave(counselor, setting.session_id, setting.couple_id,
-                      {"version": first.get_json()["version"], "format": "dap",
-                       "sections": {"data": "one two"}})
+    first = autosave(
+        counselor,
+        setting.session_id,
+        setting.couple_id,
+        {"version": 0, "format": "dap", "sections": {"data": "one"}},
+    )
+    second = autosave(
+        counselor,
+        setting.session_id,
+        setting.couple_id,
+        {"version": first.get_json()["version"], "format": "dap", "sections": {"data": "one two"}},
+    )
 
     assert second.get_json()["version"] == 2
     assert build.notes_of(setting.couple_id)[0]["sections"]["data"] == "one two"
@@ -43,8 +58,12 @@ def test_autosaves_follow_the_version(counselor, setting, build):
 def test_a_stale_autosave_is_refused_with_409_and_saves_nothing(counselor, setting, build):
     build.note(setting.session_id, setting.couple_id)  # version 1
 
-    response = autosave(counselor, setting.session_id, setting.couple_id,
-                        {"version": 0, "format": "soap", "sections": {"plan": "old tab"}})
+    response = autosave(
+        counselor,
+        setting.session_id,
+        setting.couple_id,
+        {"version": 0, "format": "soap", "sections": {"plan": "old tab"}},
+    )
 
     assert response.status_code == 409
     assert response.get_json()["error"] == "stale"
@@ -54,9 +73,13 @@ def test_a_stale_autosave_is_refused_with_409_and_saves_nothing(counselor, setti
 def test_an_autosave_of_a_signed_note_is_refused(counselor, setting, build):
     note_id = build.note(setting.session_id, setting.couple_id, signed=True)
 
-    response = autosave(counselor, setting.session_id, setting.couple_id,
-                        {"version": 1, "format": "soap", "sections": {"plan": "late"}},
-                        token_from=f"/notes/{note_id}")
+    response = autosave(
+        counselor,
+        setting.session_id,
+        setting.couple_id,
+        {"version": 1, "format": "soap", "sections": {"plan": "late"}},
+        token_from=f"/notes/{note_id}",
+    )
 
     assert response.status_code == 409
     assert response.get_json()["error"] == "signed"
@@ -64,8 +87,12 @@ def test_an_autosave_of_a_signed_note_is_refused(counselor, setting, build):
 
 
 def test_an_over_long_autosave_is_refused_with_the_cap(counselor, setting, build):
-    response = autosave(counselor, setting.session_id, setting.couple_id,
-                        {"version": 0, "format": "free", "sections": {"text": "x" * 10_001}})
+    response = autosave(
+        counselor,
+        setting.session_id,
+        setting.couple_id,
+        {"version": 0, "format": "free", "sections": {"text": "x" * 10_001}},
+    )
 
     body = response.get_json()
     assert response.status_code == 422
@@ -87,8 +114,12 @@ def test_unreadable_autosaves_are_400_not_500(counselor, setting, build):
 
 def test_an_autosave_with_nothing_typed_makes_no_draft(counselor, setting, build):
     nothing = autosave(counselor, setting.session_id, setting.couple_id, {"version": 0})
-    blank = autosave(counselor, setting.session_id, setting.couple_id,
-                     {"version": 0, "format": "soap", "sections": {"plan": "  "}})
+    blank = autosave(
+        counselor,
+        setting.session_id,
+        setting.couple_id,
+        {"version": 0, "format": "soap", "sections": {"plan": "  "}},
+    )
 
     assert nothing.get_json()["saved"] is False
     assert blank.get_json()["saved"] is False
@@ -107,8 +138,12 @@ def test_an_autosave_without_the_csrf_header_is_refused(counselor, setting, buil
 def test_a_stretch_of_autosaves_is_one_edit_in_the_audit_log(app, counselor, setting, build):
     note_id = build.note(setting.session_id, setting.couple_id)
     for version in (1, 2, 3):
-        autosave(counselor, setting.session_id, setting.couple_id,
-                 {"version": version, "format": "soap", "sections": {"plan": f"v{version}"}})
+        autosave(
+            counselor,
+            setting.session_id,
+            setting.couple_id,
+            {"version": version, "format": "soap", "sections": {"plan": f"v{version}"}},
+        )
     assert len(build.events("note.edited")) == 1
 
     # Ten minutes later, typing again is another edit.
@@ -116,8 +151,12 @@ def test_a_stretch_of_autosaves_is_one_edit_in_the_audit_log(app, counselor, set
         earlier = utcnow() - timedelta(minutes=11)
         db.session.execute(update(AuditEvent).values(at=earlier))
         db.session.commit()
-    autosave(counselor, setting.session_id, setting.couple_id,
-             {"version": 4, "format": "soap", "sections": {"plan": "v4"}})
+    autosave(
+        counselor,
+        setting.session_id,
+        setting.couple_id,
+        {"version": 4, "format": "soap", "sections": {"plan": "v4"}},
+    )
     edits = build.events("note.edited")
     assert len(edits) == 2
     assert {e["object_id"] for e in edits} == {note_id}
@@ -128,8 +167,10 @@ def test_the_page_loads_its_own_autosave_script_and_no_inline_script(counselor, 
 
     assert 'src="/static/js/note_autosave.js"' in page
     assert "<script>" not in page
-    assert 'data-note-autosave-url="' + note_url(setting.session_id, setting.couple_id,
-                                                 "/autosave") in page
+    assert (
+        'data-note-autosave-url="' + note_url(setting.session_id, setting.couple_id, "/autosave")
+        in page
+    )
     script = counselor.get("/static/js/note_autosave.js")
     body = script.get_data(as_text=True)
     script.close()

@@ -43,8 +43,12 @@ def test_the_form_states_the_cap_in_every_sections_help(app):
 
 def test_switching_format_keeps_shared_sections_and_carries_the_rest():
     soap, dap = formats.FORMATS["soap"], formats.FORMATS["dap"]
-    sections = {"subjective": "They said A.", "objective": "I saw B.", "assessment": "C",
-                "plan": "D"}
+    sections = {
+        "subjective": "They said A.",
+        "objective": "I saw B.",
+        "assessment": "C",
+        "plan": "D",
+    }
 
     converted = formats.convert(sections, soap, dap)
 

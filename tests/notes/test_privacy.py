@@ -35,7 +35,8 @@ def links_of(page: str, base: str) -> list[str]:
     for raw in re.findall(r'(?:href|src|action)="([^"]+)"', page):
         target = urlsplit(urljoin("http://localhost" + base, unescape(raw)))
         if target.scheme in ("http", "https", "webcal") and target.hostname in (
-            "localhost", "127.0.0.1"
+            "localhost",
+            "127.0.0.1",
         ):
             found.append(target.path + (f"?{target.query}" if target.query else ""))
     return found
@@ -92,15 +93,23 @@ def notes_written(app, counselor, setting, build, world, outbox):
     build.attend(setting.session_id, setting.partner_ids[0])
 
     url = note_url(setting.session_id, setting.couple_id)
-    everywhere = {key: f"{key}: {MARKER}" for key in ("subjective", "objective", "assessment",
-                                                       "plan")}
+    everywhere = {
+        key: f"{key}: {MARKER}" for key in ("subjective", "objective", "assessment", "plan")
+    }
     signed = counselor.post(url, note_form(everywhere, sign=True))
     note_path = signed.headers["Location"]
     counselor.post(note_path + "/addenda", {"text": ADDENDUM_MARKER})
-    build.note(setting.later_session_id, setting.couple_id, author=setting.co_counselor,
-               fmt="free", sections={"text": DRAFT_MARKER})
-    counselor.post(f"/couples/{setting.couple_id}/summary",
-                   {"summary": "Doing well.", "next_steps": "Keep going.", "version": "0"})
+    build.note(
+        setting.later_session_id,
+        setting.couple_id,
+        author=setting.co_counselor,
+        fmt="free",
+        sections={"text": DRAFT_MARKER},
+    )
+    counselor.post(
+        f"/couples/{setting.couple_id}/summary",
+        {"summary": "Doing well.", "next_steps": "Keep going.", "version": "0"},
+    )
     with app.app_context():
         tokens = dict(db.session.execute(select(Couple.id, Couple.calendar_token)).all())
     return {
@@ -118,13 +127,16 @@ def notes_written(app, counselor, setting, build, world, outbox):
 
 def partner_emails(app, couple_ids) -> list[str]:
     with app.app_context():
-        return list(db.session.scalars(
-            select(User.email).where(User.couple_id.in_(couple_ids)).order_by(User.id)
-        ))
+        return list(
+            db.session.scalars(
+                select(User.email).where(User.couple_id.in_(couple_ids)).order_by(User.id)
+            )
+        )
 
 
-def test_no_page_a_partner_reaches_ever_shows_a_note(app, make_browser, setting, world,
-                                                      notes_written, outbox):
+def test_no_page_a_partner_reaches_ever_shows_a_note(
+    app, make_browser, setting, world, notes_written, outbox
+):
     note_path = notes_written["note_path"]
     note_id = int(note_path.rsplit("/", 1)[1])
     couples = [setting.couple_id, notes_written["other_couple"]]
@@ -147,7 +159,8 @@ def test_no_page_a_partner_reaches_ever_shows_a_note(app, make_browser, setting,
         values = dict(notes_written["values"])
         with app.app_context():
             values["couple_token"] = db.session.scalar(
-                select(Couple.calendar_token).join(User, User.couple_id == Couple.id)
+                select(Couple.calendar_token)
+                .join(User, User.couple_id == Couple.id)
                 .where(User.email == email)
             )
         pages = crawl(browser, ["/", *partner_routes(app, values), *note_urls])

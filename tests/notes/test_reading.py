@@ -26,16 +26,30 @@ def note_urls(setting, note_id: int) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     "who",
-    ["other_counselor", "other_practice_counselor", "admin", "other_practice_admin", "partner",
-     "other_partner_same_couple", "other_couple_partner"],
+    [
+        "other_counselor",
+        "other_practice_counselor",
+        "admin",
+        "other_practice_admin",
+        "partner",
+        "other_partner_same_couple",
+        "other_couple_partner",
+    ],
 )
-def test_nobody_outside_the_workshops_counselors_reaches_a_note(
-    who, login, setting, build, world
-):
-    signed = build.note(setting.session_id, setting.couple_id, signed=True,
-                        sections={**SOAP_TEXT, "plan": MARKER}, addenda=(MARKER,))
-    draft = build.note(setting.session_id, setting.couple_id, author=setting.co_counselor,
-                       sections={"subjective": MARKER})
+def test_nobody_outside_the_workshops_counselors_reaches_a_note(who, login, setting, build, world):
+    signed = build.note(
+        setting.session_id,
+        setting.couple_id,
+        signed=True,
+        sections={**SOAP_TEXT, "plan": MARKER},
+        addenda=(MARKER,),
+    )
+    draft = build.note(
+        setting.session_id,
+        setting.couple_id,
+        author=setting.co_counselor,
+        sections={"subjective": MARKER},
+    )
     browser = login(getattr(world, who))
     for note_id in (signed, draft):
         for method, url in note_urls(setting, note_id):
@@ -80,8 +94,13 @@ def test_reading_a_note_is_recorded_with_who_what_and_from_where(login, setting,
 
 
 def test_the_timeline_shows_the_couples_notes_latest_session_first(counselor, setting, build):
-    build.note(setting.session_id, setting.couple_id, sections={"plan": "Earlier session"},
-               signed=True, addenda=("Added later",))
+    build.note(
+        setting.session_id,
+        setting.couple_id,
+        sections={"plan": "Earlier session"},
+        signed=True,
+        addenda=("Added later",),
+    )
     build.note(setting.later_session_id, setting.couple_id, sections={"plan": "Later session"})
 
     page = text_of(counselor.get(f"/couples/{setting.couple_id}/notes"))
@@ -99,11 +118,13 @@ def test_the_timeline_leaves_out_notes_of_workshops_the_counselor_does_not_lead(
     counselor, setting, build, world
 ):
     # The couple is also in a program of another counselor, who writes a note there.
-    other = build.workshop(lead=world.other_counselor, couples=(world.couple_id,),
-                           title="Other program")
+    other = build.workshop(
+        lead=world.other_counselor, couples=(world.couple_id,), title="Other program"
+    )
     elsewhere = build.session(other.id, in_days(-1))
-    build.note(elsewhere, setting.couple_id, author=world.other_counselor,
-               sections={"plan": MARKER})
+    build.note(
+        elsewhere, setting.couple_id, author=world.other_counselor, sections={"plan": MARKER}
+    )
     build.note(setting.session_id, setting.couple_id)
 
     page = text_of(counselor.get(f"/couples/{setting.couple_id}/notes"))
@@ -133,9 +154,13 @@ def test_the_timeline_is_paginated(counselor, setting, build):
 def _notes(build, setting, count: int, word: str = "calmer") -> None:
     for n in range(count):
         session_id = build.session(setting.workshop_id, in_days(-40 + n))
-        build.note(session_id, setting.couple_id, signed=n % 2 == 0,
-                   sections={"plan": f"Week {n}: {word} evenings"},
-                   addenda=(f"Addendum {n}",) if n % 3 == 0 else ())
+        build.note(
+            session_id,
+            setting.couple_id,
+            signed=n % 2 == 0,
+            sections={"plan": f"Week {n}: {word} evenings"},
+            addenda=(f"Addendum {n}",) if n % 3 == 0 else (),
+        )
 
 
 def _statements(app, browser, url: str) -> list[str]:
@@ -173,12 +198,22 @@ def test_search_takes_the_same_number_of_queries_and_never_matches_text_in_sql(
 def test_search_finds_the_counselors_own_notes_by_all_their_words_in_any_case(
     counselor, setting, build
 ):
-    build.note(setting.session_id, setting.couple_id,
-               sections={"assessment": "Sam spoke about the SILENT treatment at home."})
-    build.note(setting.later_session_id, setting.couple_id,
-               sections={"assessment": "Silent walks went well."})
-    build.note(setting.session_id, setting.couple_id, author=setting.co_counselor,
-               sections={"assessment": "Colleague: silent treatment again."})
+    build.note(
+        setting.session_id,
+        setting.couple_id,
+        sections={"assessment": "Sam spoke about the SILENT treatment at home."},
+    )
+    build.note(
+        setting.later_session_id,
+        setting.couple_id,
+        sections={"assessment": "Silent walks went well."},
+    )
+    build.note(
+        setting.session_id,
+        setting.couple_id,
+        author=setting.co_counselor,
+        sections={"assessment": "Colleague: silent treatment again."},
+    )
 
     page = counselor.get("/notes/search?q=silent+Treatment").get_data(as_text=True)
 
@@ -189,11 +224,13 @@ def test_search_finds_the_counselors_own_notes_by_all_their_words_in_any_case(
     assert "Colleague:" not in page  # only the counselor's own notes
 
 
-def test_search_matches_addenda_and_records_the_search_without_its_words(
-    counselor, setting, build
-):
-    build.note(setting.session_id, setting.couple_id, signed=True,
-               addenda=("Correction: the quarrel was on Tuesday.",))
+def test_search_matches_addenda_and_records_the_search_without_its_words(counselor, setting, build):
+    build.note(
+        setting.session_id,
+        setting.couple_id,
+        signed=True,
+        addenda=("Correction: the quarrel was on Tuesday.",),
+    )
 
     page = text_of(counselor.get("/notes/search?q=quarrel"))
 
@@ -226,15 +263,16 @@ def test_the_notes_page_without_words_lists_the_counselors_drafts(counselor, set
 
     assert "Drafts to finish and sign" in text_of(page)
     assert note_url(setting.session_id, setting.couple_id) in page.get_data(as_text=True)
-    assert note_url(setting.later_session_id, setting.couple_id) not in page.get_data(
-        as_text=True
-    )
+    assert note_url(setting.later_session_id, setting.couple_id) not in page.get_data(as_text=True)
 
 
 def test_note_pages_are_never_cached(counselor, setting, build):
     note_id = build.note(setting.session_id, setting.couple_id)
-    for url in (f"/notes/{note_id}", f"/couples/{setting.couple_id}/notes",
-                note_url(setting.session_id, setting.couple_id)):
+    for url in (
+        f"/notes/{note_id}",
+        f"/couples/{setting.couple_id}/notes",
+        note_url(setting.session_id, setting.couple_id),
+    ):
         assert counselor.get(url).headers["Cache-Control"] == "no-store"
 
 

@@ -26,8 +26,9 @@ def test_a_signed_note_refuses_edits_in_the_service(signed):
     session = db.session.get(WorkshopSession, note.session_id)
     couple = db.session.get(Couple, note.couple_id)
     with pytest.raises(services.NoteLocked):
-        services.save_draft(author, session, couple, formats.FORMATS["soap"],
-                            {"plan": "changed"}, note.version)
+        services.save_draft(
+            author, session, couple, formats.FORMATS["soap"], {"plan": "changed"}, note.version
+        )
     assert note.sections == SOAP_TEXT
 
 

@@ -31,9 +31,7 @@ def test_the_note_page_shows_stage_attendance_and_recent_homework(counselor, set
 
 
 def test_saving_a_draft_keeps_the_text_and_records_its_creation(counselor, setting, build):
-    response = counselor.post(
-        note_url(setting.session_id, setting.couple_id), note_form(SOAP_TEXT)
-    )
+    response = counselor.post(note_url(setting.session_id, setting.couple_id), note_form(SOAP_TEXT))
 
     assert response.status_code == 302
     [note] = build.notes_of(setting.couple_id)
@@ -133,9 +131,7 @@ def test_a_withdrawn_couple_keeps_their_sessions_notes(counselor, setting, build
         enrollment = db.session.query(Enrollment).filter_by(couple_id=setting.couple_id).one()
         enrollment.status = "withdrawn"
 
-    response = counselor.post(
-        note_url(setting.session_id, setting.couple_id), note_form(SOAP_TEXT)
-    )
+    response = counselor.post(note_url(setting.session_id, setting.couple_id), note_form(SOAP_TEXT))
 
     assert response.status_code == 302
 
@@ -204,8 +200,10 @@ def test_a_co_counselor_writes_their_own_note_not_the_authors(login, setting, bu
     colleague = login(setting.co_counselor)
 
     page = colleague.get(note_url(setting.session_id, setting.couple_id))
-    colleague.post(note_url(setting.session_id, setting.couple_id),
-                   note_form({**SOAP_TEXT, "plan": "Colleague's plan"}))
+    colleague.post(
+        note_url(setting.session_id, setting.couple_id),
+        note_form({**SOAP_TEXT, "plan": "Colleague's plan"}),
+    )
 
     assert textarea_value(page.get_data(as_text=True), "s_plan") == ""  # a new note, empty
     assert f"/notes/{author_note}" in page.get_data(as_text=True)  # the author's is linked
@@ -251,8 +249,9 @@ def test_the_staler_of_two_tabs_is_refused_and_its_text_kept(counselor, setting,
     assert version_on(first_tab) == version_on(second_tab) == "1"
 
     counselor.post(url, note_form({**SOAP_TEXT, "plan": "From the first tab"}, version=1))
-    refused = counselor.post(url, note_form({**SOAP_TEXT, "plan": "From the second tab"},
-                                            version=1))
+    refused = counselor.post(
+        url, note_form({**SOAP_TEXT, "plan": "From the second tab"}, version=1)
+    )
 
     page = refused.get_data(as_text=True)
     assert refused.status_code == 409
@@ -263,8 +262,9 @@ def test_the_staler_of_two_tabs_is_refused_and_its_text_kept(counselor, setting,
     [note] = build.notes_of(setting.couple_id)
     assert note["sections"]["plan"] == "From the first tab"
     # A deliberate save after comparing goes through (the page now carries the saved version).
-    counselor.post(url, note_form({**SOAP_TEXT, "plan": "From the second tab"},
-                                  version=int(version_on(page))))
+    counselor.post(
+        url, note_form({**SOAP_TEXT, "plan": "From the second tab"}, version=int(version_on(page)))
+    )
     assert build.notes_of(setting.couple_id)[0]["sections"]["plan"] == "From the second tab"
 
 
@@ -300,3 +300,18 @@ def test_a_future_session_can_have_a_note_too(counselor, setting, build):
 def test_the_session_page_links_a_note_for_each_enrolled_couple(counselor, setting):
     page = counselor.get(f"/sessions/{setting.session_id}").get_data(as_text=True)
     assert note_url(setting.session_id, setting.couple_id) in page
+
+
+def test_a_stale_csrf_token_shows_the_form_again_with_the_typed_text(counselor, setting, build):
+    data = {
+        **note_form({**SOAP_TEXT, "plan": "Typed before the token expired"}),
+        "csrf_token": "stale",
+    }
+
+    response = counselor.client.post(note_url(setting.session_id, setting.couple_id), data=data)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Nothing was saved" in text_of(response)
+    assert textarea_value(page, "s_plan") == "Typed before the token expired"
+    assert build.notes_of(setting.couple_id) == []

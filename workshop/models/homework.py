@@ -68,7 +68,7 @@ class Exercise(db.Model):
 class ExerciseVersion(db.Model):
     """A frozen copy of an exercise as it was assigned; never changed afterwards."""
 
-    __table_args__ = (UniqueConstraint("exercise_id", "number", name="one_number"),)
+    __table_args__ = (UniqueConstraint("exercise_id", "number", name="uq_exercise_version_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
@@ -116,7 +116,7 @@ class Submission(db.Model):
 
     __table_args__ = (
         # respondent: "p<partner id>" or "joint"; one submission each, however often it is sent.
-        UniqueConstraint("assignment_id", "respondent", name="one_per_respondent"),
+        UniqueConstraint("assignment_id", "respondent", name="uq_submission_respondent"),
         CheckConstraint("status IN ('draft', 'submitted', 'reviewed')", name="status_known"),
     )
 
@@ -172,7 +172,7 @@ class AssignmentReminder(db.Model):
     """A "due tomorrow" email already sent: once per partner per due time."""
 
     __table_args__ = (
-        UniqueConstraint("assignment_id", "partner_id", "due_at", name="once_per_due"),
+        UniqueConstraint("assignment_id", "partner_id", "due_at", name="uq_assignment_reminder_once"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

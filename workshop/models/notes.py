@@ -30,6 +30,8 @@ class SessionNote(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('draft', 'signed')", name="status_known"),
         CheckConstraint("format IN ('soap', 'dap', 'birp', 'free')", name="format_known"),
+        # One note per counselor per couple per session, even if two first saves race.
+        UniqueConstraint("session_id", "couple_id", "author_id", name="uq_session_note_author"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,7 +76,7 @@ class NoteAddendum(db.Model):
 class ProgressSummary(db.Model):
     """What the counselor writes FOR the couple (it may appear in their report), per couple."""
 
-    __table_args__ = (UniqueConstraint("couple_id", name="one_per_couple"),)
+    __table_args__ = (UniqueConstraint("couple_id", name="uq_progress_summary_couple"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"))

@@ -83,7 +83,7 @@ class WorkshopCounselor(db.Model):
 
 
 class Enrollment(db.Model):
-    __table_args__ = (UniqueConstraint("workshop_id", "couple_id", name="one_per_couple"),)
+    __table_args__ = (UniqueConstraint("workshop_id", "couple_id", name="uq_enrollment_workshop_couple"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
@@ -144,7 +144,7 @@ class SessionStage(db.Model):
 
 class Attendance(db.Model):
     __table_args__ = (
-        UniqueConstraint("session_id", "partner_id", name="one_per_partner"),
+        UniqueConstraint("session_id", "partner_id", name="uq_attendance_partner"),
         CheckConstraint("status IN ('present', 'absent', 'excused')", name="status_known"),
     )
 
@@ -166,7 +166,7 @@ class SessionReminder(db.Model):
     """
 
     __table_args__ = (
-        UniqueConstraint("session_id", "partner_id", "starts_at", name="once_per_start"),
+        UniqueConstraint("session_id", "partner_id", "starts_at", name="uq_session_reminder_once"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

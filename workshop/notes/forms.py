@@ -103,8 +103,7 @@ class SummaryForm(BaseForm):
     next_steps = TextAreaField(
         "Next steps",
         description=(
-            "What you suggest they work on next. "
-            f"Up to {SUMMARY_MAX_LENGTH:,} characters."
+            f"What you suggest they work on next. Up to {SUMMARY_MAX_LENGTH:,} characters."
         ),
         validators=[_cap(SUMMARY_MAX_LENGTH)],
         render_kw={"rows": 5},

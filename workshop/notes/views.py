@@ -106,8 +106,12 @@ def autosave_note(session_id: int, couple_id: int):
             current_user, session, couple, fmt, sections, _int(payload.get("version")), True
         )
     except services.InvalidSections as invalid:
-        return jsonify(saved=False, error="invalid", errors=invalid.errors,
-                       message=_invalid_summary(fmt, invalid.errors)), 422
+        return jsonify(
+            saved=False,
+            error="invalid",
+            errors=invalid.errors,
+            message=_invalid_summary(fmt, invalid.errors),
+        ), 422
     except services.EmptyNote:
         return jsonify(saved=False, error="nothing_to_save", message="Nothing to save yet."), 200
     except tuple(AUTOSAVE_REFUSED) as refused:
@@ -115,9 +119,13 @@ def autosave_note(session_id: int, couple_id: int):
         code, message = AUTOSAVE_REFUSED[type(refused)]
         return jsonify(saved=False, error=code, message=message), 409
     db.session.commit()
-    return jsonify(saved=True, version=note.version, note_id=note.id,
-                   saved_at=note.updated_at.isoformat(),
-                   saved_at_text=localtime(note.updated_at, "%H:%M"))
+    return jsonify(
+        saved=True,
+        version=note.version,
+        note_id=note.id,
+        saved_at=note.updated_at.isoformat(),
+        saved_at_text=localtime(note.updated_at, "%H:%M"),
+    )
 
 
 @bp.get("/notes/<int:note_id>")
@@ -250,11 +258,16 @@ def _refuse_note(refused, form, session, couple, fmt):
     elif isinstance(refused, services.StaleNote) and not (latest and latest.is_signed):
         form.form_errors.append(STALE_NOTE)
         form.version.data = latest.version if latest else 0
-        return render_note_form(form, session, couple, latest, fmt, saved_elsewhere=latest,
-                                status=409)
+        return render_note_form(
+            form, session, couple, latest, fmt, saved_elsewhere=latest, status=409
+        )
     else:  # signed meanwhile (or in another tab): the text is shown back to be copied
-        return render_note_page(queries.get_note_or_404(latest.id, current_user),
-                                forms.AddendumForm(), status=409, unsaved=form.sections_of(fmt))
+        return render_note_page(
+            queries.get_note_or_404(latest.id, current_user),
+            forms.AddendumForm(),
+            status=409,
+            unsaved=form.sections_of(fmt),
+        )
     return render_note_form(form, session, couple, latest, fmt)
 
 

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import delete, exists, or_, select
 
 from workshop.extensions import db
 from workshop.models import (
@@ -11,6 +11,7 @@ from workshop.models import (
     AttendanceStatus,
     Enrollment,
     EnrollmentStatus,
+    SessionNote,
     SessionReminder,
     SessionStatus,
     Stage,
@@ -224,7 +225,7 @@ def cancel_session(session: WorkshopSession, reason: str) -> None:
 
 def remove_session(session: WorkshopSession) -> None:
     """Delete a session from the plan; only while nothing has been recorded for it."""
-    _refuse_if_attended(session)
+    _refuse_if_recorded(session)
     if session.status == SessionStatus.SCHEDULED and session.starts_at > utcnow():
         notifications.session_cancelled(session, "It was removed from the workshop's plan.")
     session.stages = []
@@ -237,7 +238,7 @@ def merge_with_next(session: WorkshopSession) -> WorkshopSession:
     """Fold the next session's stages into this one and remove the next session."""
     _refuse_if_held(session)
     following = _neighbour(session, later=True)
-    _refuse_if_attended(following)
+    _refuse_if_recorded(following)
     session.stages = sorted({*session.stages, *following.stages}, key=lambda s: s.position)
     session.ics_sequence += 1
     remove_session(following)
@@ -310,11 +311,11 @@ def _refuse_if_held(session: WorkshopSession) -> None:
         raise SessionLocked
 
 
-def _refuse_if_attended(session: WorkshopSession) -> None:
-    recorded = db.session.scalar(
-        select(func.count(Attendance.id)).where(Attendance.session_id == session.id)
-    )
-    if recorded:
+def _refuse_if_recorded(session: WorkshopSession) -> None:
+    """Attendance or notes make a session part of the record: it may be cancelled, not deleted."""
+    attendance = select(Attendance.id).where(Attendance.session_id == session.id)
+    notes = select(SessionNote.id).where(SessionNote.session_id == session.id)
+    if db.session.scalar(attendance.union_all(notes).limit(1)) is not None:
         raise SessionLocked
 
 
