@@ -172,7 +172,9 @@ class AssignmentReminder(db.Model):
     """A "due tomorrow" email already sent: once per partner per due time."""
 
     __table_args__ = (
-        UniqueConstraint("assignment_id", "partner_id", "due_at", name="uq_assignment_reminder_once"),
+        UniqueConstraint(
+            "assignment_id", "partner_id", "due_at", name="uq_assignment_reminder_once"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

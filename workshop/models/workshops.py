@@ -83,7 +83,9 @@ class WorkshopCounselor(db.Model):
 
 
 class Enrollment(db.Model):
-    __table_args__ = (UniqueConstraint("workshop_id", "couple_id", name="uq_enrollment_workshop_couple"),)
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "couple_id", name="uq_enrollment_workshop_couple"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
