@@ -32,3 +32,9 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+
+# Timings and memory of the PDF reports (not part of the tests): one couple cold and warm,
+# then batches of 1, 12 and 50 couples. Uses a throwaway SQLite database in a temp folder.
+.PHONY: bench-reports
+bench-reports: $(STAMP)
+	$(BIN)/python benchmarks/bench_reports.py

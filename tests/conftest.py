@@ -50,7 +50,13 @@ def _schema(database_url):
 
 @pytest.fixture
 def app(_schema, database_url, tmp_path):
-    app = create_app(test_config(database_url, MAIL_FILE_PATH=str(tmp_path / "outbox")))
+    app = create_app(
+        test_config(
+            database_url,
+            MAIL_FILE_PATH=str(tmp_path / "outbox"),
+            REPORTS_DIR=str(tmp_path / "reports"),
+        )
+    )
     yield app
     with app.app_context():
         _empty_tables()

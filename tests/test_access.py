@@ -14,7 +14,9 @@ from sqlalchemy import select
 from tests.assignments.builders import walk_homework
 from tests.factories import make_couple, make_user
 from tests.helpers import Browser
+from tests.jobs.builders import walk_jobs
 from tests.notes.builders import walk_notes
+from tests.reporting.builders import walk_reports
 from tests.workshops.builders import Builder
 from workshop import access
 from workshop.access import ROUTE_ACCESS, Rule
@@ -63,6 +65,10 @@ OBJECT_RULES: dict[str, ObjectRule] = {
     access.NOTE_SESSION: ObjectRule(frozenset({"counselor"}), ("session_id", "couple_id")),
     access.READABLE_NOTE: ObjectRule(frozenset({"counselor"}), ("note_id",)),
     access.OWN_DRAFT_NOTE: ObjectRule(frozenset({"counselor"}), ("note_id",)),
+    access.OWN_JOB: ObjectRule(frozenset({"counselor"}), ("job_id",)),
+    access.LED_WORKSHOP_COUPLE: ObjectRule(frozenset({"counselor"}), ("workshop_id", "couple_id")),
+    access.LED_REPORT: ObjectRule(frozenset({"counselor"}), ("report_id",)),
+    access.OWN_RELEASED_REPORT: ObjectRule(frozenset({"partner"}), ("report_id",)),
 }
 # URL values that name nobody's object.
 PLAIN_URL_VALUES = {"filename": "css/app.css", "key": "readiness"}
@@ -188,6 +194,8 @@ def objects(app, world) -> dict:
         **walk_homework(app, world, workshop.id),  # assignment_id, submission_id
         # A draft note on the last session (the merge and removal walked above leave it be).
         **walk_notes(app, world, workshop.session_ids[-1]),  # note_id
+        **walk_jobs(app, world),  # job_id: a finished batch with its ZIP
+        **walk_reports(app, world, workshop.id),  # report_id: released to the world's couple
     }
 
 
@@ -314,6 +322,18 @@ DESIGNED_ACCESS = {
     "notes.edit_summary": "counselor, own object",
     "audit.list_events": "admin",
     "audit.export_events": "admin",
+    "jobs.generate_workshop_reports": "counselor, own object",
+    "jobs.show_job": "counselor, own object",
+    "jobs.job_status": "counselor, own object",
+    "jobs.download_job": "counselor, own object",
+    "reporting.list_couple_reports": "counselor, own object",
+    "reporting.generate_report": "counselor, own object",
+    "reporting.release_report": "counselor, own object",
+    "reporting.download_report": "counselor, own object",
+    "reporting.list_workshop_reports": "counselor, own object",
+    "reporting.generate_workshop_summary": "counselor, own object",
+    "reporting.show_my_progress": "partner",
+    "reporting.download_my_report": "partner, own object",
 }
 
 

@@ -59,9 +59,11 @@ def _register_blueprints(app: Flask) -> None:
     from workshop.exercises.views import bp as exercises_bp
     from workshop.feeds.views import bp as feeds_bp
     from workshop.homework.views import bp as homework_bp
+    from workshop.jobs.views import bp as jobs_bp
     from workshop.main.views import bp as main_bp
     from workshop.notes.views import bp as notes_bp
     from workshop.practice.views import bp as practice_bp
+    from workshop.reporting.views import bp as reporting_bp
     from workshop.scheduling.views import bp as scheduling_bp
     from workshop.workshops.views import bp as workshops_bp
 
@@ -79,6 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     blueprints += (assignments_bp,)
     blueprints += (homework_bp,)
     blueprints += (notes_bp, audit_bp)
+    blueprints += (jobs_bp,)
+    blueprints += (reporting_bp,)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -94,6 +98,9 @@ def _register_hooks(app: Flask) -> None:
     templating.init_app(app)
     mail_outbox.init_app(app)
     cli.init_app(app)
+    from workshop.jobs.cli import worker_command
+
+    app.cli.add_command(worker_command)
 
 
 def _project_root(app: Flask):

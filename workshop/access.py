@@ -45,6 +45,10 @@ OWN_ASSIGNMENT = "assignment of the partner's own couple"
 NOTE_SESSION = "couple enrolled in a workshop the counselor leads or co-leads, and its session"
 READABLE_NOTE = "note of a workshop the counselor leads or co-leads, or one they wrote"
 OWN_DRAFT_NOTE = "draft note the counselor wrote"
+OWN_JOB = "background job the counselor started"
+LED_WORKSHOP_COUPLE = "couple enrolled in a workshop the counselor leads or co-leads"
+LED_REPORT = "report of a workshop the counselor leads or co-leads"
+OWN_RELEASED_REPORT = "report released to the partner's own couple"
 
 ANY_USER = roles(Role.ADMIN, Role.COUNSELOR, Role.PARTNER)
 STAFF = roles(Role.ADMIN, Role.COUNSELOR)
@@ -125,6 +129,20 @@ ROUTE_ACCESS: dict[str, Rule] = {
     "notes.edit_summary": roles(Role.COUNSELOR, object_rule="couple the counselor works with"),
     "audit.list_events": roles(Role.ADMIN),
     "audit.export_events": roles(Role.ADMIN),
+    # Background jobs (batch report generation): only the counselor who started one sees it.
+    "jobs.generate_workshop_reports": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "jobs.show_job": roles(Role.COUNSELOR, object_rule=OWN_JOB),
+    "jobs.job_status": roles(Role.COUNSELOR, object_rule=OWN_JOB),
+    "jobs.download_job": roles(Role.COUNSELOR, object_rule=OWN_JOB),
+    # PDF reports: counselors of the workshop; partners only what was released to them.
+    "reporting.list_couple_reports": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP_COUPLE),
+    "reporting.generate_report": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP_COUPLE),
+    "reporting.release_report": roles(Role.COUNSELOR, object_rule=LED_REPORT),
+    "reporting.download_report": roles(Role.COUNSELOR, object_rule=LED_REPORT),
+    "reporting.list_workshop_reports": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "reporting.generate_workshop_summary": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "reporting.show_my_progress": roles(Role.PARTNER),
+    "reporting.download_my_report": roles(Role.PARTNER, object_rule=OWN_RELEASED_REPORT),
 }
 
 

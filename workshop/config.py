@@ -47,7 +47,11 @@ class BaseConfig:
     # Links in emails are absolute; outside a request we need to know our own address.
     PUBLIC_URL = "http://127.0.0.1:5000"
     REDIS_URL = None
+    # Background jobs run on "rq" (REDIS_URL set), a "thread" in the app (unset), or "inline".
+    JOBS_BACKEND = None
     DEBUG_ERRORS_IN_BROWSER = False
+    # Reports: paper size "A4" or "Letter"; the archive folder defaults to instance/reports.
+    REPORT_PAPER_SIZE = "A4"
 
 
 class ProductionConfig(BaseConfig):
@@ -67,6 +71,9 @@ class TestingConfig(BaseConfig):
     SECRET_KEY = "testing-only-secret-key"  # noqa: S105 - never used outside the test suite
     MAIL_BACKEND = "locmem"
     PUBLIC_URL = "http://localhost"
+    # Jobs run in the request that starts them: no thread outlives a test (tests/jobs runs both
+    # real runners on purpose).
+    JOBS_BACKEND = "inline"
     SERVER_NAME = None
 
 
@@ -81,6 +88,7 @@ ENV_VARIABLES = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "REDIS_URL": str,
+    "JOBS_BACKEND": str,
     "PUBLIC_URL": str,
     "MAIL_BACKEND": str,
     "MAIL_SERVER": str,
@@ -92,6 +100,8 @@ ENV_VARIABLES = {
     "MAIL_DEFAULT_SENDER": str,
     "STAFF_IDLE_MINUTES": int,
     "STAFF_ABSOLUTE_HOURS": int,
+    "REPORTS_DIR": str,
+    "REPORT_PAPER_SIZE": str,
 }
 
 
@@ -128,6 +138,9 @@ def finish_config(config: dict, instance_path: str) -> None:
         "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(instance_path) / 'workshop.sqlite'}"
     )
     config.setdefault("MAIL_FILE_PATH", str(Path(instance_path) / "outbox"))
+    config.setdefault("REPORTS_DIR", str(Path(instance_path) / "reports"))
+    if config.get("REPORT_PAPER_SIZE") not in ("A4", "Letter"):
+        raise ConfigError("REPORT_PAPER_SIZE must be A4 or Letter.")
     if config.get("REDIS_URL") and config.get("RATELIMIT_STORAGE_URI") == "memory://":
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if "STAFF_IDLE_MINUTES" in config:

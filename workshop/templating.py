@@ -28,6 +28,7 @@ NAVIGATION = {
     Role.PARTNER: [
         ("main.home", "Home"),
         ("homework.list_assignments", "Homework"),
+        ("reporting.show_my_progress", "Progress"),
         ("feeds.show_calendar", "Calendar"),
     ],
 }

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from tests.assignments.builders import STAND_ANSWERS
 from tests.notes.builders import note_form, note_url
+from tests.reporting.builders import pdf_text
 from workshop.access import ROUTE_ACCESS
 from workshop.extensions import db
 from workshop.models import Couple, Role, User
@@ -67,7 +68,10 @@ def crawl(browser, start: list[str]) -> dict[str, str]:
             continue
         seen.add(url)
         response = browser.get(url)
-        body = response.get_data(as_text=True)
+        if response.content_type == "application/pdf":
+            body = pdf_text(response.data)  # a released report: read its text, not its bytes
+        else:
+            body = response.get_data(as_text=True)
         response.close()
         bodies[url] = body
         if response.status_code in (301, 302, 303):
@@ -112,6 +116,7 @@ def notes_written(app, counselor, setting, build, world, outbox):
     )
     with app.app_context():
         tokens = dict(db.session.execute(select(Couple.id, Couple.calendar_token)).all())
+        report_id = released_report(setting, world)
     return {
         "other_couple": other_couple,
         "note_path": note_path,
@@ -121,8 +126,24 @@ def notes_written(app, counselor, setting, build, world, outbox):
             "couple_token": tokens.get(setting.couple_id) or "none",
             "counselor_token": "none",
             "token": "none",
+            "report_id": report_id,
         },
     }
+
+
+def released_report(setting, world) -> int:
+    """The couple's progress report, generated (counselor asked for notes: ignored in the
+    couple edition) and released to them. Call inside an app context."""
+    from workshop.models import Workshop
+    from workshop.reporting import services as reporting
+
+    workshop = db.session.get(Workshop, setting.workshop_id)
+    couple = db.session.get(Couple, setting.couple_id)
+    counselor = db.session.scalar(select(User).where(User.email == world.counselor))
+    report = reporting.generate_couple_report(workshop, couple, counselor, include_notes=True)
+    reporting.release_report(report, counselor)
+    db.session.commit()
+    return report.id
 
 
 def partner_emails(app, couple_ids) -> list[str]:

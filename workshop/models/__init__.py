@@ -15,6 +15,7 @@ from workshop.models.homework import (
     SubmissionStatus,
     Visibility,
 )
+from workshop.models.jobs import Job, JobStatus
 from workshop.models.notes import (
     AuditEvent,
     NoteAddendum,
@@ -24,6 +25,7 @@ from workshop.models.notes import (
     SessionNote,
 )
 from workshop.models.people import STAFF_ROLES, Couple, Practice, Role, User
+from workshop.models.reports import Report, ReportKind
 from workshop.models.types import utcnow
 from workshop.models.workshops import (
     Attendance,
@@ -41,6 +43,8 @@ from workshop.models.workshops import (
 )
 
 __all__ = [
+    "Job",
+    "JobStatus",
     "AuditEvent",
     "NoteAddendum",
     "NoteFormat",
@@ -75,6 +79,8 @@ __all__ = [
     "Couple",
     "LoginSession",
     "Practice",
+    "Report",
+    "ReportKind",
     "Role",
     "Stage",
     "TokenPurpose",

@@ -1,0 +1,51 @@
+"""The SVG chart builder shared by the PDF and the web pages."""
+
+import re
+from datetime import date
+
+from workshop.reporting.charts import Series, line_chart
+
+
+def test_chart_draws_one_line_per_partner_with_every_point():
+    chart = line_chart(
+        "Trust over time",
+        [
+            Series("Alex", [(date(2026, 1, 1), 3), (date(2026, 1, 8), 5), (date(2026, 1, 15), 7)]),
+            Series("Sam", [(date(2026, 1, 1), 4), (date(2026, 1, 15), 6)]),
+        ],
+        (1, 10),
+        y_label="Trust",
+    )
+    lines = re.findall(r'<polyline class="series" points="([^"]+)"', chart)
+    assert [len(points.split()) for points in lines] == [3, 2]
+    assert "<title>Trust over time</title>" in chart
+    assert ">Alex</text>" in chart
+    assert ">Sam</text>" in chart
+    assert "01 Jan" in chart
+    assert "15 Jan" in chart
+
+
+def test_higher_values_are_drawn_higher():
+    chart = line_chart("T", [Series("A", [(date(2026, 1, 1), 1), (date(2026, 1, 2), 10)])], (1, 10))
+    [points] = re.findall(r'points="([^"]+)"', chart)
+    (x1, y1), (x2, y2) = (map(float, p.split(",")) for p in points.split())
+    assert x2 > x1
+    assert y2 < y1  # SVG's y grows downwards
+
+
+def test_names_and_titles_are_escaped():
+    hostile = '<img src="file:///etc/passwd">'
+    chart = line_chart(hostile, [Series(hostile, [(date(2026, 1, 1), 2)])], (0, 5))
+    assert "<img" not in chart
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in chart or "&lt;img" in chart
+
+
+def test_empty_data_gives_a_message_not_an_error():
+    chart = line_chart("Hope", [Series("Alex"), Series("Sam")], (1, 10))
+    assert "No answers yet." in chart
+    assert "polyline" not in chart
+
+
+def test_a_single_day_is_centred():
+    chart = line_chart("Hope", [Series("Alex", [(date(2026, 1, 1), 5)])], (1, 10))
+    assert re.search(r'<circle cx="33[0-9]\.[0-9]"', chart)

@@ -1,0 +1,147 @@
+""" "Generate reports for every couple" of a workshop: a background job of kind couple_reports.
+
+Each enrolled couple's report is made with reporting's generate_couple_report in a transaction
+of its own; a couple whose report fails is listed in result["errors"] and the others go on.
+The finished PDFs are packed into REPORTS_DIR/jobs/<job id>.zip for one download.
+"""
+
+import logging
+import os
+import re
+import unicodedata
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from workshop.extensions import db
+from workshop.jobs.runner import JobFailed, JobRun, enqueue, task
+from workshop.models import Couple, Job, JobStatus, User, Workshop, utcnow
+from workshop.workshops.queries import active_enrollments, workshops_query_for
+
+log = logging.getLogger(__name__)
+
+KIND = "couple_reports"
+REPORT_FAILED = "The report could not be generated. The other couples' reports are unaffected."
+NOT_YOURS = "This workshop is no longer one you lead, so its reports were not generated."
+NOTHING_MADE = "No report could be generated."
+REJOIN_WITHIN = timedelta(hours=1)
+
+
+def start_couple_reports(workshop: Workshop, counselor: User) -> Job:
+    """The job making every enrolled couple's report: a running one is reused, else a new one
+    is committed and started."""
+    running = db.session.scalar(
+        select(Job)
+        .where(
+            Job.kind == KIND,
+            Job.workshop_id == workshop.id,
+            Job.created_by_id == counselor.id,
+            Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING)),
+            # A job older than this was lost (a restart killed its thread): start afresh.
+            Job.created_at > utcnow() - REJOIN_WITHIN,
+        )
+        .order_by(Job.id.desc())
+    )
+    if running is not None:
+        return running
+    job = Job(
+        practice_id=counselor.practice_id,
+        kind=KIND,
+        created_by_id=counselor.id,
+        workshop_id=workshop.id,
+        progress_total=len(active_enrollments(workshop.id)),
+        result={},
+    )
+    db.session.add(job)
+    db.session.commit()  # the runner reads the row from another session, thread or process
+    enqueue(job.id)
+    return job
+
+
+def reports_dir() -> Path:
+    configured = current_app.config.get("REPORTS_DIR")
+    return Path(configured or Path(current_app.instance_path) / "reports")
+
+
+def zip_path(job_id: int) -> Path:
+    return reports_dir() / "jobs" / f"{job_id}.zip"
+
+
+@task(KIND)
+def generate_couple_reports(run: JobRun) -> dict:
+    from workshop.reporting.services import generate_couple_report
+
+    job = run.job
+    workshop_id, counselor_id = job.workshop_id, job.created_by_id
+    counselor = db.session.get(User, counselor_id)
+    workshop = db.session.scalar(workshops_query_for(counselor).where(Workshop.id == workshop_id))
+    if workshop is None or not counselor.is_active:
+        raise JobFailed(NOT_YOURS)
+    couples = [(e.couple_id, e.couple.name) for e in active_enrollments(workshop_id)]
+    run.start(len(couples))
+    made: list[tuple[str, Path]] = []
+    errors: list[dict] = []
+    for couple_id, couple_name in couples:
+        try:
+            # Every commit expires the session's objects: load them afresh for each couple.
+            report = generate_couple_report(
+                db.session.get(Workshop, workshop_id),
+                db.session.get(Couple, couple_id),
+                db.session.get(User, counselor_id),
+            )
+            path = report_file(report)
+            db.session.commit()
+            made.append((couple_name, path))
+        except Exception:
+            db.session.rollback()
+            log.exception("job %s: report of couple %s failed", run.job_id, couple_id)
+            errors.append({"couple_id": couple_id, "couple": couple_name, "message": REPORT_FAILED})
+        run.advance()
+    result = {"reports": len(made), "errors": errors}
+    if couples and not made:
+        raise JobFailed(NOTHING_MADE, result)
+    if made:
+        result["zip"] = write_zip(run.job_id, made)
+    return result
+
+
+def report_file(report) -> Path:
+    """Where a Report's PDF is: its file_path, absolute or under REPORTS_DIR."""
+    path = Path(report.file_path)
+    return path if path.is_absolute() else reports_dir() / path
+
+
+def write_zip(job_id: int, made: list[tuple[str, Path]]) -> str:
+    """Pack the PDFs (stored, not compressed: PDFs already are) and return the ZIP's path
+    relative to REPORTS_DIR. Written aside and renamed, so a half-written ZIP is never served."""
+    target = zip_path(job_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".zip.partial")
+    today = utcnow().date().isoformat()
+    used: set[str] = set()
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED) as archive:
+        for couple_name, path in made:
+            name = unique_name(f"progress-report_{slug(couple_name)}_{today}", used)
+            archive.write(path, f"{name}.pdf")
+    os.replace(partial, target)
+    return str(target.relative_to(reports_dir()))
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of a name ("Alex & Sam" -> "alex-sam"); letters of any script
+    are kept, everything else becomes a dash."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[^\w]+", "-", text).strip("-_")
+    return text[:60] or "couple"
+
+
+def unique_name(name: str, used: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate in used:
+        candidate = f"{name}-{number}"
+        number += 1
+    used.add(candidate)
+    return candidate

@@ -1,0 +1,1 @@
+"""PDF progress reports: plain data, SVG charts, WeasyPrint rendering, the archive."""

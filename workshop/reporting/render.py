@@ -1,0 +1,117 @@
+"""One way to make a PDF: a Jinja template from reports/, fed plain data, rendered by WeasyPrint.
+
+WeasyPrint may load files under the top-level reports/ folder and data: URLs, nothing else: the
+fetcher below refuses http(s), ftp, redirects and any file outside reports/, on every HTML() and
+CSS() call. The print CSS and the font configuration are parsed once per thread and reused, so a
+warm render pays only for layout.
+"""
+
+import mimetypes
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+REPORTS_ROOT = (Path(__file__).resolve().parents[2] / "reports").resolve()
+BASE_URL = REPORTS_ROOT.as_uri() + "/"
+STYLESHEET = "print.css"
+PAPER_SIZES = {"A4": "A4", "Letter": "letter"}
+# Tagged and accessible. WeasyPrint 70 writes PDF/UA-1 (PDF 1.7, tags on) without trouble.
+PDF_VARIANT = "pdf/ua-1"
+
+_jinja = Environment(
+    loader=FileSystemLoader(REPORTS_ROOT),
+    autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_local = threading.local()
+
+
+class ResourceRefused(ValueError):
+    """A report tried to load something from outside reports/ (or over the network)."""
+
+
+def make_fetcher():
+    """The restrictive URL fetcher (built lazily: importing WeasyPrint costs half a second)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ReportsFetcher(URLFetcher):
+        """Serves files under reports/ and data: URLs; refuses everything else."""
+
+        def __init__(self):
+            super().__init__(allowed_protocols=("file", "data"), allow_redirects=False, timeout=2)
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise ResourceRefused(f"refused {scheme or 'relative'} URL")
+            path = _local_path(url)
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                path.as_uri(), path.read_bytes(), {"Content-Type": content_type}
+            )
+
+        def open(self, url, data=None, timeout=None):
+            # urllib's handlers (and their redirects) are never used: only fetch() opens.
+            raise ResourceRefused("refused")
+
+    return ReportsFetcher()
+
+
+def _local_path(url: str) -> Path:
+    """The file a file: URL names, if it lies inside reports/ (symlinks resolved)."""
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise ResourceRefused("refused remote file URL")
+    path = Path(unquote(parts.path)).resolve()
+    if not path.is_relative_to(REPORTS_ROOT) or not path.is_file():
+        raise ResourceRefused("refused file outside reports/")
+    return path
+
+
+def _toolkit(paper_size: str):
+    """This thread's fetcher, font configuration and parsed stylesheets (made once)."""
+    kit = getattr(_local, "kit", None)
+    if kit is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        kit = _local.kit = {"fetcher": make_fetcher(), "fonts": FontConfiguration(), "css": {}}
+    if paper_size not in kit["css"]:
+        kit["css"][paper_size] = _stylesheets(kit, paper_size)
+    return kit
+
+
+def _stylesheets(kit, paper_size: str) -> list:
+    from weasyprint import CSS
+
+    page = f"@page {{ size: {PAPER_SIZES.get(paper_size, 'A4')}; }}"
+    common = {"base_url": BASE_URL, "url_fetcher": kit["fetcher"], "font_config": kit["fonts"]}
+    return [CSS(filename=str(REPORTS_ROOT / STYLESHEET), **common), CSS(string=page, **common)]
+
+
+def render_html(template_name: str, data: dict) -> str:
+    """The report's HTML (autoescaped: every value from the data is text, never markup)."""
+    return _jinja.get_template(template_name).render(**data)
+
+
+def render_pdf(template_name: str, data: dict) -> bytes:
+    """The PDF of a report template from reports/ filled with plain `data`."""
+    from weasyprint import HTML
+
+    kit = _toolkit(data.get("paper_size") or "A4")
+    document = HTML(
+        string=render_html(template_name, data),
+        base_url=BASE_URL,
+        url_fetcher=kit["fetcher"],
+    )
+    return document.write_pdf(
+        stylesheets=kit["css"][data.get("paper_size") or "A4"],
+        font_config=kit["fonts"],
+        pdf_variant=PDF_VARIANT,
+        attachments=[],
+    )

@@ -1,0 +1,143 @@
+"""Generating, archiving, releasing and downloading reports. Services flush, never commit.
+
+The batch job calls generate_couple_report for each couple; keep its name and signature.
+"""
+
+import hashlib
+import os
+import re
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from workshop import audit
+from workshop.audit import Action
+from workshop.extensions import db
+from workshop.models import Couple, Report, ReportKind, User, Workshop, utcnow
+from workshop.reporting.data import build_couple_report
+from workshop.reporting.render import render_pdf
+from workshop.reporting.workshop_data import build_workshop_report
+
+COUPLE_TEMPLATE = "couple_report.html"
+WORKSHOP_TEMPLATE = "workshop_report.html"
+
+
+class NotReleasable(ValueError):
+    """Only a couple edition not yet released can be released."""
+
+
+def generate_couple_report(
+    workshop: Workshop,
+    couple: Couple,
+    counselor: User,
+    edition: str = "couple",
+    include_notes: bool = False,
+) -> Report:
+    """Render the couple's report (a new version), archive the file, add its row, audit it."""
+    kind = ReportKind.COUNSELOR if edition == "counselor" else ReportKind.COUPLE
+    notes = kind == ReportKind.COUNSELOR and include_notes
+    data = build_couple_report(couple.id, workshop.id, kind.value, notes)
+    pdf = render_pdf(COUPLE_TEMPLATE, data | {"paper_size": _paper_size()})
+    report = _archive(workshop, couple.id, kind, pdf, counselor)
+    report.includes_notes = notes
+    audit.record(counselor, Action.REPORT_GENERATED, "report", report.id, couple.id)
+    return report
+
+
+def generate_workshop_report(workshop: Workshop, counselor: User) -> Report:
+    """Render the workshop summary (a new version), archive it and audit it."""
+    data = build_workshop_report(workshop.id)
+    pdf = render_pdf(WORKSHOP_TEMPLATE, data | {"paper_size": _paper_size()})
+    report = _archive(workshop, None, ReportKind.WORKSHOP, pdf, counselor)
+    audit.record(counselor, Action.REPORT_GENERATED, "report", report.id, None)
+    return report
+
+
+def release_report(report: Report, counselor: User) -> None:
+    """Let the couple see and download this version."""
+    if not report.can_release():
+        raise NotReleasable("Only a couple edition that is not yet released can be released.")
+    report.released_at = utcnow()
+    report.released_by_id = counselor.id
+    db.session.flush()
+
+
+def record_download(report: Report, user: User) -> None:
+    audit.record(user, Action.REPORT_DOWNLOADED, "report", report.id, report.couple_id)
+
+
+def report_path(report: Report) -> Path:
+    return Path(current_app.config["REPORTS_DIR"]) / report.file_path
+
+
+def read_report(report: Report) -> bytes | None:
+    """The archived PDF, or None when the file is missing or not what was archived."""
+    path = report_path(report)
+    if not path.is_file():
+        return None
+    content = path.read_bytes()
+    return content if hashlib.sha256(content).hexdigest() == report.sha256 else None
+
+
+def download_name(report: Report, couple_name: str | None, workshop_title: str) -> str:
+    """progress-report_<couple>_<date>.pdf (workshop-summary_<workshop>_<date>.pdf)."""
+    day = report.generated_at.date().isoformat()
+    if report.kind == ReportKind.WORKSHOP:
+        return f"workshop-summary_{slug(workshop_title)}_{day}.pdf"
+    prefix = "counselor-report" if report.kind == ReportKind.COUNSELOR else "progress-report"
+    return f"{prefix}_{slug(couple_name or 'couple')}_{day}.pdf"
+
+
+def slug(text: str) -> str:
+    """Lower-case words joined by hyphens (letters of any script kept)."""
+    return "-".join(re.findall(r"\w+", text.lower())) or "report"
+
+
+def _paper_size() -> str:
+    return current_app.config.get("REPORT_PAPER_SIZE", "A4")
+
+
+def _next_number(kind: str, workshop_id: int, couple_id: int | None) -> int:
+    latest = db.session.scalar(
+        select(func.max(Report.number)).where(
+            Report.kind == kind,
+            Report.workshop_id == workshop_id,
+            Report.couple_id.is_(None) if couple_id is None else Report.couple_id == couple_id,
+        )
+    )
+    return (latest or 0) + 1
+
+
+def _archive(workshop, couple_id, kind, pdf: bytes, counselor: User) -> Report:
+    number = _next_number(kind, workshop.id, couple_id)
+    who = f"c{couple_id}" if couple_id else "all"
+    relative = (
+        f"{workshop.practice_id}/{workshop.id}/{kind}-{who}-v{number}-{secrets.token_hex(4)}.pdf"
+    )
+    _write_file(Path(current_app.config["REPORTS_DIR"]) / relative, pdf)
+    report = Report(
+        practice_id=workshop.practice_id,
+        kind=kind,
+        workshop_id=workshop.id,
+        couple_id=couple_id,
+        number=number,
+        file_path=relative,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        generated_by_id=counselor.id,
+        generated_at=utcnow(),
+    )
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def _write_file(path: Path, content: bytes) -> None:
+    """Write atomically (a half-written PDF is never served), readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = path.with_suffix(".part")
+    with open(temporary, "wb", opener=lambda p, flags: os.open(p, flags, 0o600)) as handle:
+        handle.write(content)
+    os.replace(temporary, path)

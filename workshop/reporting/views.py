@@ -1,0 +1,142 @@
+"""Reports: counselors generate, preview, download and release them; partners download the ones
+released to them and see their progress charts."""
+
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from workshop.extensions import db
+from workshop.reporting import forms, queries, services
+from workshop.reporting.data import build_couple_report
+from workshop.workshops.queries import get_workshop_or_404
+
+bp = Blueprint("reporting", __name__)
+
+
+@bp.get("/workshops/<int:workshop_id>/couples/<int:couple_id>/reports")
+def list_couple_reports(workshop_id: int, couple_id: int):
+    """Every version of the couple's reports, the charts, and the form to generate one."""
+    workshop, couple = queries.get_workshop_and_couple_or_404(workshop_id, couple_id, current_user)
+    return _couple_page(workshop, couple, forms.GenerateReportForm())
+
+
+@bp.post("/workshops/<int:workshop_id>/couples/<int:couple_id>/reports")
+def generate_report(workshop_id: int, couple_id: int):
+    workshop, couple = queries.get_workshop_and_couple_or_404(workshop_id, couple_id, current_user)
+    form = forms.GenerateReportForm()
+    if not form.validate_on_submit():
+        return _couple_page(workshop, couple, form, status=400)
+    report = services.generate_couple_report(
+        workshop, couple, current_user, form.edition.data, form.include_notes.data
+    )
+    db.session.commit()
+    flash(f"Report version {report.number} generated.", "success")
+    return redirect(url_for(".list_couple_reports", workshop_id=workshop.id, couple_id=couple.id))
+
+
+def _couple_page(workshop, couple, form, status=200):
+    progress = build_couple_report(couple.id, workshop.id)
+    reports = queries.reports_of(workshop.id, couple.id)
+    page = render_template(
+        "reporting/list_couple_reports.html",
+        workshop=workshop,
+        couple=couple,
+        form=form,
+        reports=reports,
+        measures=progress["measures"],
+    )
+    return page, status
+
+
+@bp.post("/reports/<int:report_id>/release")
+def release_report(report_id: int):
+    report = queries.get_report_or_404(report_id, current_user)
+    try:
+        services.release_report(report, current_user)
+    except services.NotReleasable as refused:
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash("Released: both partners can now download this report.", "success")
+    if report.couple_id is None:
+        return redirect(url_for(".list_workshop_reports", workshop_id=report.workshop_id))
+    return redirect(
+        url_for(".list_couple_reports", workshop_id=report.workshop_id, couple_id=report.couple_id)
+    )
+
+
+@bp.get("/reports/<int:report_id>/download")
+def download_report(report_id: int):
+    """A counselor's download (or inline preview, ?preview=1) of any version."""
+    report = queries.get_report_or_404(report_id, current_user)
+    return _send(report, inline=request.args.get("preview") == "1")
+
+
+@bp.get("/workshops/<int:workshop_id>/summary-reports")
+def list_workshop_reports(workshop_id: int):
+    workshop = get_workshop_or_404(workshop_id, current_user)
+    return render_template(
+        "reporting/list_workshop_reports.html",
+        workshop=workshop,
+        reports=queries.reports_of(workshop.id, None),
+        form=forms.GenerateSummaryForm(),
+    )
+
+
+@bp.post("/workshops/<int:workshop_id>/summary-reports")
+def generate_workshop_summary(workshop_id: int):
+    workshop = get_workshop_or_404(workshop_id, current_user)
+    if forms.GenerateSummaryForm().validate_on_submit():
+        report = services.generate_workshop_report(workshop, current_user)
+        db.session.commit()
+        flash(f"Workshop summary version {report.number} generated.", "success")
+    return redirect(url_for(".list_workshop_reports", workshop_id=workshop.id))
+
+
+@bp.get("/my/progress")
+def show_my_progress():
+    """The partner's page: their couple's charts and the reports released to them."""
+    workshops = queries.workshops_of_couple(current_user.couple_id)
+    progress = [
+        (w, build_couple_report(current_user.couple_id, w.id)["measures"]) for w in workshops
+    ]
+    return render_template(
+        "reporting/show_my_progress.html",
+        progress=progress,
+        reports=queries.released_reports_of(current_user),
+    )
+
+
+@bp.get("/my/reports/<int:report_id>/download")
+def download_my_report(report_id: int):
+    report = queries.get_released_report_or_404(report_id, current_user)
+    return _send(report, inline=False)
+
+
+def _send(report, inline: bool):
+    content = services.read_report(report)
+    if content is None:
+        abort(404)
+    couple_name = report.couple.name if report.couple else None
+    name = services.download_name(report, couple_name, report.workshop.title)
+    services.record_download(report, current_user)
+    db.session.commit()
+    response = send_file(
+        io.BytesIO(content),
+        mimetype="application/pdf",
+        as_attachment=not inline,
+        download_name=name,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
