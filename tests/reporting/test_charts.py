@@ -49,3 +49,23 @@ def test_empty_data_gives_a_message_not_an_error():
 def test_a_single_day_is_centred():
     chart = line_chart("Hope", [Series("Alex", [(date(2026, 1, 1), 5)])], (1, 10))
     assert re.search(r'<circle cx="33[0-9]\.[0-9]"', chart)
+
+
+def test_dates_a_day_apart_share_one_label_instead_of_overlapping():
+    from datetime import date
+
+    from workshop.reporting.charts import Series, line_chart
+
+    svg = line_chart(
+        "Hope",
+        [
+            Series("Alex", [(date(2026, 10, 18), 4)]),
+            Series("Sam", [(date(2026, 10, 19), 3)]),
+            Series("Alex", [(date(2026, 11, 15), 7)]),
+        ],
+        (1, 10),
+    )
+    assert "18 Oct" in svg
+    assert "19 Oct" not in svg  # too close to 18 Oct to print both
+    assert "15 Nov" in svg
+    assert ">10<" in svg  # the top of the scale is labelled

@@ -109,8 +109,13 @@ def _ticks(low: float, high: float) -> list[float]:
     span = high - low
     if span == int(span) and span <= 12:
         step = 1 if span <= 6 else 2
-        return [low + step * i for i in range(int(span // step) + 1)]
+        ticks = [low + step * i for i in range(int(span // step) + 1)]
+        # The top of the scale ("10 = completely") is always labelled, even off the step.
+        return ticks if ticks[-1] == high else [*ticks, high]
     return [low + span * i / 5 for i in range(6)]
+
+
+MIN_LABEL_GAP = 44  # px between date labels, so "18 Oct" and "19 Oct" never overlap
 
 
 def _x_axis(frame: _Frame, days: list[date]) -> list[str]:
@@ -120,8 +125,12 @@ def _x_axis(frame: _Frame, days: list[date]) -> list[str]:
         f'stroke="#3b4558" stroke-width="1"/>'
     ]
     every = max(1, -(-len(days) // MAX_X_TICKS))
+    last_x = None
     for day in days[::every]:
         x = frame.x(day)
+        if last_x is not None and x - last_x < MIN_LABEL_GAP:
+            continue  # days close together (both partners, a day apart) share one label
+        last_x = x
         parts.append(
             f'<text x="{x:.1f}" y="{base + 16}" text-anchor="middle" font-size="11" '
             f'fill="#3b4558">{_e(day.strftime("%d %b"))}</text>'
