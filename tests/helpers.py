@@ -1,9 +1,13 @@
 """A small browser over Flask's test client: log in, read pages, send forms with CSRF."""
 
 import re
+from contextlib import contextmanager
 from html import unescape
 
+from sqlalchemy import event
+
 from tests.factories import PASSWORD
+from workshop.extensions import db
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -54,3 +58,20 @@ def without_tokens(page: str) -> str:
     """The page with CSRF token values blanked: they carry a timestamp, so two otherwise
     identical pages differ when rendered in different seconds."""
     return CSRF_VALUE.sub(r"\1", page)
+
+
+@contextmanager
+def counting_queries(app):
+    """Count the SQL statements sent while the block runs."""
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

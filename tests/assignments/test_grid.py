@@ -12,8 +12,7 @@ from tests.assignments.builders import (
     SHARED_GOAL,
     STAND_ANSWERS,
 )
-from tests.helpers import text_of
-from tests.workshops.builders import counting_queries
+from tests.helpers import counting_queries, text_of
 from workshop.models import utcnow
 
 

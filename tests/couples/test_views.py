@@ -1,13 +1,12 @@
 """A counselor adds couples, invites the partners, and reaches only the couples they work with."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests.factories import make_couple, make_user
-from tests.helpers import text_of, without_tokens
+from tests.helpers import counting_queries, text_of, without_tokens
 from workshop.extensions import db
 from workshop.models import Couple, Practice, Role, User
 
@@ -350,23 +349,6 @@ def test_a_page_past_the_end_is_not_found(busy_counselor):
 
 def test_an_empty_list_invites_to_add_the_first_couple(busy_counselor):
     assert "No couples yet" in text_of(busy_counselor.get("/couples/"))
-
-
-@contextmanager
-def counting_queries(app):
-    """Count the SQL statements sent while the block runs."""
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 @pytest.mark.parametrize("url", ["/couples/", "/"])

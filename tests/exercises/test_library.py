@@ -6,8 +6,8 @@ import re
 import pytest
 
 from tests.exercises.builders import scale, yes_no
-from tests.helpers import text_of
-from tests.workshops.builders import STAGE_KEYS, counting_queries
+from tests.helpers import counting_queries, text_of
+from tests.workshops.builders import STAGE_KEYS
 from workshop.homework.library import LIBRARY
 
 STAGE_TITLES = [

@@ -9,8 +9,7 @@ from tests.assignments.builders import (
     STAND_ANSWERS,
     HomeworkBuilder,
 )
-from tests.helpers import text_of
-from tests.workshops.builders import counting_queries
+from tests.helpers import counting_queries, text_of
 from workshop.models import Assignment
 
 DAY = timedelta(days=1)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.helpers import text_of
+from tests.helpers import counting_queries, text_of
 from tests.notes.builders import SOAP_TEXT, note_form, note_url
-from tests.workshops.builders import counting_queries, in_days
+from tests.workshops.builders import in_days
 
 MARKER = "Kestrel-7 private remark"
 

@@ -2,6 +2,7 @@
 
 import re
 
+from tests.helpers import counting_queries
 from tests.reporting.builders import (
     NOTE_MARKER,
     PRIVATE_MARKER,
@@ -10,7 +11,6 @@ from tests.reporting.builders import (
     pdf_reader,
     pdf_text,
 )
-from tests.workshops.builders import counting_queries
 from workshop.extensions import db
 from workshop.reporting.data import build_couple_report
 from workshop.reporting.render import render_pdf

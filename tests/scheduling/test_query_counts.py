@@ -5,7 +5,8 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from tests.workshops.builders import counting_queries, in_days
+from tests.helpers import counting_queries
+from tests.workshops.builders import in_days
 from workshop.models import utcnow
 
 SPACING = timedelta(hours=5)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.factories import make_couple, make_user
 from workshop.extensions import db
@@ -237,20 +237,3 @@ def checked_values(page: str, name: str) -> list[str]:
 def textarea_value(page: str, name: str) -> str | None:
     found = re.search(rf'<textarea[^>]*\bname="{name}"[^>]*>(.*?)</textarea>', page, re.DOTALL)
     return unescape(found.group(1)).strip() if found else None
-
-
-@contextmanager
-def counting_queries(app):
-    """Count the SQL statements sent while the block runs."""
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
