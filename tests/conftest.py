@@ -63,14 +63,29 @@ def app(_schema, database_url, tmp_path):
         db.engine.dispose()
 
 
+# Every engine any app makes during the run, held strongly: an app built inside a test can be
+# garbage-collected (and leave Flask-SQLAlchemy's weak registry) before the test ends, and its
+# pooled connections would then be closed by the garbage collector, as a ResourceWarning, at
+# some random later moment.
+_ENGINES = []
+_make_engine = db._make_engine  # noqa: SLF001 - Flask-SQLAlchemy's engine factory
+
+
+def _make_tracked_engine(*args, **kwargs):
+    engine = _make_engine(*args, **kwargs)
+    _ENGINES.append(engine)
+    return engine
+
+
+db._make_engine = _make_tracked_engine  # noqa: SLF001
+
+
 @pytest.fixture(autouse=True)
 def _close_every_engine():
-    """Tests that build extra apps (other settings, production mode) leave engines behind;
-    close their pooled connections so none is garbage-collected open (a ResourceWarning)."""
+    """Close the pooled connections of every engine made during the test."""
     yield
-    for engines in list(db._app_engines.values()):  # noqa: SLF001 - Flask-SQLAlchemy's registry
-        for engine in engines.values():
-            engine.dispose()
+    while _ENGINES:
+        _ENGINES.pop().dispose()
 
 
 @pytest.fixture
