@@ -5,8 +5,9 @@ sessions attended and 12 weeks of answers, then prints:
 - one couple's report: cold (first in the process, WeasyPrint imported here) and warm times,
   the split between gathering data, HTML and WeasyPrint, pages and size;
 - batches of 1, 12 and 50 couples through the background job ("Generate reports for every
-  couple"), run inline in this process;
-- peak RSS (resource.getrusage) after each step.
+  couple"), run inline in this process and rendering on 2 worker processes; then the 50-couple
+  batch again on 1 worker process (JOBS_RENDER_PROCESSES);
+- peak RSS (resource.getrusage) of this process after each step.
 
 Bounded: BENCH_COUPLES (default 50) couples, BENCH_WARM_RUNS (default 5) warm runs.
 """
@@ -27,7 +28,9 @@ sys.path.insert(0, str(ROOT))
 COUPLES = int(os.environ.get("BENCH_COUPLES", "50"))
 WARM_RUNS = int(os.environ.get("BENCH_WARM_RUNS", "5"))
 WEEKS = 12
-BATCHES = [size for size in (1, 12, 50) if size <= COUPLES]
+# (couples, render processes): the default of 2 processes, then the largest batch on 1.
+BATCHES = [(size, 2) for size in (1, 12, 50) if size <= COUPLES]
+BATCHES += [(size, 1) for size, _ in BATCHES[-1:]]
 
 
 def peak_rss_mb() -> float:
@@ -190,7 +193,8 @@ def batches(app, workshop_id: int, couples: list[int]) -> None:
     from workshop.models import Enrollment, Job, User, Workshop
 
     print("Batches: Generate reports for every couple (one job, run inline)")
-    for size in BATCHES:
+    for size, processes in BATCHES:
+        app.config["JOBS_RENDER_PROCESSES"] = processes
         with app.app_context():
             # The first `size` couples enrolled, the others withdrawn for this run.
             db.session.execute(
@@ -215,7 +219,8 @@ def batches(app, workshop_id: int, couples: list[int]) -> None:
             errors = len(job.result.get("errors", []))
             zip_size = batch.zip_path(job.id).stat().st_size / 1024 / 1024
             line(
-                f"{size} couple{'s' if size > 1 else ''}",
+                f"{size} couple{'s' if size > 1 else ''}, {processes} process"
+                f"{'es' if processes > 1 else ''}",
                 f"{took:.2f} s ({took / size:.3f} s each), status {job.status}, "
                 f"{errors} errors, ZIP {zip_size:.1f} MB, peak RSS {peak_rss_mb():.0f} MB",
             )

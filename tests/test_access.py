@@ -264,6 +264,7 @@ DESIGNED_ACCESS = {
     "practice.list_counselors": "admin",
     "practice.invite_counselor": "admin",
     "practice.resend_invitation": "admin, own object",
+    "practice.edit_branding": "admin",
     "couples.list_couples": "counselor",
     "couples.add_couple": "counselor",
     "couples.show_couple": "counselor, own object",

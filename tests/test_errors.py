@@ -88,3 +88,10 @@ def test_a_simultaneous_save_gets_a_calm_409_not_a_500(production_app, monkeypat
     response = production_app.test_client().get("/race")
     assert response.status_code == 409
     assert "Someone saved this at the same moment" in text_of(response)
+
+
+def test_an_oversized_request_gets_a_friendly_413(browser, world):
+    browser.login(world.admin)
+    response = browser.post("/practice/branding", {"name": "x" * (5 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "That was too large to send" in text_of(response)

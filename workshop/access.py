@@ -65,6 +65,8 @@ ROUTE_ACCESS: dict[str, Rule] = {
     "practice.list_counselors": roles(Role.ADMIN),
     "practice.invite_counselor": roles(Role.ADMIN),
     "practice.resend_invitation": roles(Role.ADMIN, object_rule="staff of the admin's practice"),
+    # Always the admin's own practice: the URL names none, the view uses current_user's.
+    "practice.edit_branding": roles(Role.ADMIN),
     "couples.list_couples": roles(Role.COUNSELOR),
     "couples.add_couple": roles(Role.COUNSELOR),
     "couples.show_couple": roles(Role.COUNSELOR, object_rule="couple the counselor works with"),

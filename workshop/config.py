@@ -14,6 +14,8 @@ class ConfigError(RuntimeError):
 
 class BaseConfig:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No request body beyond this (the largest legitimate one is a 1 MB logo upload).
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -49,6 +51,9 @@ class BaseConfig:
     REDIS_URL = None
     # Background jobs run on "rq" (REDIS_URL set), a "thread" in the app (unset), or "inline".
     JOBS_BACKEND = None
+    # Worker processes rendering a batch of reports: None is up to 2 (one per core); 0 renders
+    # in the job's own process.
+    JOBS_RENDER_PROCESSES = None
     DEBUG_ERRORS_IN_BROWSER = False
     # Reports: paper size "A4" or "Letter"; the archive folder defaults to instance/reports.
     REPORT_PAPER_SIZE = "A4"
@@ -74,6 +79,8 @@ class TestingConfig(BaseConfig):
     # Jobs run in the request that starts them: no thread outlives a test (tests/jobs runs both
     # real runners on purpose).
     JOBS_BACKEND = "inline"
+    # Batches render in the job's process (fast); one test runs the process pool for real.
+    JOBS_RENDER_PROCESSES = 0
     SERVER_NAME = None
 
 
@@ -89,6 +96,7 @@ ENV_VARIABLES = {
     "DATABASE_URL": str,
     "REDIS_URL": str,
     "JOBS_BACKEND": str,
+    "JOBS_RENDER_PROCESSES": int,
     "PUBLIC_URL": str,
     "MAIL_BACKEND": str,
     "MAIL_SERVER": str,

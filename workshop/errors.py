@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from workshop.extensions import db, limiter
 
-PAGES = {400, 403, 404, 405, 409, 429}
+PAGES = {400, 403, 404, 405, 409, 413, 429}
 
 
 def init_app(app: Flask) -> None:

@@ -12,6 +12,7 @@ NAVIGATION = {
     Role.ADMIN: [
         ("main.home", "Home"),
         ("practice.list_counselors", "Counselors"),
+        ("practice.edit_branding", "Branding"),
         ("curriculum.list_stages", "Curriculum"),
         ("audit.list_events", "Audit log"),
     ],

@@ -1,7 +1,9 @@
 """ "Generate reports for every couple" of a workshop: a background job of kind couple_reports.
 
-Each enrolled couple's report is made with reporting's generate_couple_report in a transaction
-of its own; a couple whose report fails is listed in result["errors"] and the others go on.
+Each enrolled couple's data is gathered here and its PDF rendered on a pool of spawned worker
+processes (JOBS_RENDER_PROCESSES, by default up to 2 on as many cores; 0 renders here with
+generate_couple_report); each PDF is archived here in order, in a transaction of its own. A
+couple whose report fails is listed in result["errors"] and the others go on.
 The finished PDFs are packed into REPORTS_DIR/jobs/<job id>.zip for one download.
 """
 
@@ -19,6 +21,7 @@ from sqlalchemy import select
 from workshop.extensions import db
 from workshop.jobs.runner import JobFailed, JobRun, enqueue, task
 from workshop.models import Couple, Job, JobStatus, User, Workshop, utcnow
+from workshop.reporting.pool import render_in_worker, render_pool, render_processes
 from workshop.workshops.queries import active_enrollments, workshops_query_for
 
 log = logging.getLogger(__name__)
@@ -72,8 +75,6 @@ def zip_path(job_id: int) -> Path:
 
 @task(KIND)
 def generate_couple_reports(run: JobRun) -> dict:
-    from workshop.reporting.services import generate_couple_report
-
     job = run.job
     workshop_id, counselor_id = job.workshop_id, job.created_by_id
     counselor = db.session.get(User, counselor_id)
@@ -82,6 +83,23 @@ def generate_couple_reports(run: JobRun) -> dict:
         raise JobFailed(NOT_YOURS)
     couples = [(e.couple_id, e.couple.name) for e in active_enrollments(workshop_id)]
     run.start(len(couples))
+    processes = render_processes(len(couples))
+    if processes:
+        made, errors = _make_on_pool(run, couples, workshop_id, counselor_id, processes)
+    else:
+        made, errors = _make_here(run, couples, workshop_id, counselor_id)
+    result = {"reports": len(made), "errors": errors}
+    if couples and not made:
+        raise JobFailed(NOTHING_MADE, result)
+    if made:
+        result["zip"] = write_zip(run.job_id, made)
+    return result
+
+
+def _make_here(run: JobRun, couples, workshop_id: int, counselor_id: int):
+    """Make each couple's report in this process, one after another (JOBS_RENDER_PROCESSES=0)."""
+    from workshop.reporting.services import generate_couple_report
+
     made: list[tuple[str, Path]] = []
     errors: list[dict] = []
     for couple_id, couple_name in couples:
@@ -98,14 +116,61 @@ def generate_couple_reports(run: JobRun) -> dict:
         except Exception:
             db.session.rollback()
             log.exception("job %s: report of couple %s failed", run.job_id, couple_id)
-            errors.append({"couple_id": couple_id, "couple": couple_name, "message": REPORT_FAILED})
+            errors.append(_failure(couple_id, couple_name))
         run.advance()
-    result = {"reports": len(made), "errors": errors}
-    if couples and not made:
-        raise JobFailed(NOTHING_MADE, result)
-    if made:
-        result["zip"] = write_zip(run.job_id, made)
-    return result
+    return made, errors
+
+
+def _make_on_pool(run: JobRun, couples, workshop_id: int, counselor_id: int, processes: int):
+    """Gather every couple's data here (the database stays in this process), render the PDFs on
+    `processes` worker processes, and archive them here in order, one transaction per couple."""
+    from workshop.reporting import services
+
+    made: list[tuple[str, Path]] = []
+    errors: list[dict] = []
+    pool = render_pool(processes, current_app.config.get("REPORT_PAPER_SIZE") or "A4")
+    try:
+        pending = []
+        for couple_id, couple_name in couples:
+            gathered = future = None
+            try:
+                gathered = services.gather_couple_report(
+                    db.session.get(Workshop, workshop_id), db.session.get(Couple, couple_id)
+                )
+                future = pool.submit(render_in_worker, services.COUPLE_TEMPLATE, gathered.data)
+            except Exception:
+                db.session.rollback()
+                log.exception("job %s: data of couple %s failed", run.job_id, couple_id)
+            pending.append((couple_id, couple_name, gathered, future))
+        for couple_id, couple_name, gathered, future in pending:
+            if future is None:
+                errors.append(_failure(couple_id, couple_name))
+                run.advance()
+                continue
+            try:
+                pdf = future.result()
+                report = services.archive_couple_report(
+                    db.session.get(Workshop, workshop_id),
+                    db.session.get(Couple, couple_id),
+                    db.session.get(User, counselor_id),
+                    gathered,
+                    pdf,
+                )
+                path = report_file(report)
+                db.session.commit()
+                made.append((couple_name, path))
+            except Exception:
+                db.session.rollback()
+                log.exception("job %s: report of couple %s failed", run.job_id, couple_id)
+                errors.append(_failure(couple_id, couple_name))
+            run.advance()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return made, errors
+
+
+def _failure(couple_id: int, couple_name: str) -> dict:
+    return {"couple_id": couple_id, "couple": couple_name, "message": REPORT_FAILED}
 
 
 def report_file(report) -> Path:

@@ -24,7 +24,7 @@ from workshop.models.notes import (
     ProgressSummary,
     SessionNote,
 )
-from workshop.models.people import STAFF_ROLES, Couple, Practice, Role, User
+from workshop.models.people import PAPER_SIZES, STAFF_ROLES, Couple, Practice, Role, User
 from workshop.models.reports import Report, ReportKind
 from workshop.models.types import utcnow
 from workshop.models.workshops import (
@@ -78,6 +78,7 @@ __all__ = [
     "WorkshopStatus",
     "Couple",
     "LoginSession",
+    "PAPER_SIZES",
     "Practice",
     "Report",
     "ReportKind",

@@ -4,8 +4,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from workshop.extensions import db
 from workshop.models.types import UTCDateTime, utcnow
@@ -20,10 +20,20 @@ class Role(StrEnum):
 STAFF_ROLES = frozenset({Role.ADMIN, Role.COUNSELOR})
 
 
+PAPER_SIZES = ("A4", "Letter")
+
+
 class Practice(db.Model):
+    __table_args__ = (CheckConstraint("paper_size IN ('A4', 'Letter')", name="paper_size_known"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Branding on reports. The logo (PNG or JPEG, at most 1 MB, checked on upload) lives in the
+    # database beside its MIME type; deferred, so loading a practice never drags its bytes along.
+    paper_size: Mapped[str] = mapped_column(String(10), default="A4", server_default="A4")
+    logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    logo_mime: Mapped[str | None] = mapped_column(String(20))
 
     users: Mapped[list["User"]] = relationship(back_populates="practice")
 

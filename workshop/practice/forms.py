@@ -1,9 +1,11 @@
 """Forms of the practice administration."""
 
-from wtforms import EmailField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from flask_wtf.file import FileField
+from wtforms import BooleanField, EmailField, RadioField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from workshop.forms import BaseForm
+from workshop.forms import BaseForm, as_choices
+from workshop.models.people import PAPER_SIZES
 
 
 def name_field(label: str, **kwargs) -> StringField:
@@ -34,3 +36,23 @@ class InviteCounselorForm(BaseForm):
 
 class ResendInvitationForm(BaseForm):
     submit = SubmitField("Send the invitation again")
+
+
+class BrandingForm(BaseForm):
+    """The practice's name and report paper size; the logo is checked in services.logo_mime."""
+
+    name = name_field("Practice name", description="Shown on the cover of every report.")
+    paper_size = RadioField(
+        "Report paper size",
+        choices=as_choices(
+            (size, "US Letter" if size == "Letter" else size) for size in PAPER_SIZES
+        ),
+        validators=[InputRequired("Choose a paper size.")],
+    )
+    logo = FileField(
+        "Logo",
+        description="A PNG or JPEG image of at most 1 MB, shown on the cover of reports.",
+        render_kw={"accept": "image/png,image/jpeg"},
+    )
+    remove_logo = BooleanField("Remove the current logo (reports show the standard mark)")
+    submit = SubmitField("Save branding")

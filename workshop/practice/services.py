@@ -1,4 +1,4 @@
-"""Rules for running a practice: inviting staff."""
+"""Rules for running a practice: inviting staff, branding its reports."""
 
 from workshop.auth.services import find_user_by_email, normalise_email, send_invitation
 from workshop.extensions import db
@@ -39,3 +39,63 @@ def invite_counselor(admin: User, name: str, email: str) -> User:
 def resend_staff_invitation(admin: User, staff: User) -> None:
     """Send a fresh invitation link to staff who have not chosen a password yet."""
     send_invitation(staff, invited_by=admin)
+
+
+# --- branding on reports ------------------------------------------------------------------------
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_SIDE = 4000  # pixels; a bigger image is a mistake (or a decompression bomb)
+# The file's first bytes decide its type, never its name or the browser's Content-Type.
+LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
+
+
+class LogoRefused(ValueError):
+    """The upload is not a PNG or JPEG of at most 1 MB (the message says why, for the form)."""
+
+
+def logo_mime(content: bytes) -> str:
+    """The logo's MIME type from its magic bytes, after checking that it really is one image.
+
+    SVG (and anything else) is refused: an SVG can carry scripts and links into the report."""
+    if not content:
+        raise LogoRefused("The file is empty.")
+    if len(content) > LOGO_MAX_BYTES:
+        raise LogoRefused("Choose an image of at most 1 MB.")
+    mime = next((m for sig, m in LOGO_SIGNATURES.items() if content.startswith(sig)), None)
+    if mime is None:
+        raise LogoRefused("Choose a PNG or JPEG image (other kinds, SVG included, are refused).")
+    _check_decodes(content, mime)
+    return mime
+
+
+def _check_decodes(content: bytes, mime: str) -> None:
+    """Pillow reads the header and checks the structure (without decoding the pixels)."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content), formats=[PILLOW_FORMATS[mime]]) as image:
+            width, height = image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise LogoRefused("This image is damaged or incomplete; choose another file.") from None
+    if max(width, height) > LOGO_MAX_SIDE:
+        raise LogoRefused(f"Choose an image at most {LOGO_MAX_SIDE} pixels wide and high.")
+
+
+def update_branding(
+    admin: User, name: str, paper_size: str, logo: bytes | None, remove_logo: bool
+) -> None:
+    """Set the admin's own practice's name, report paper size and logo (checked first)."""
+    practice = admin.practice
+    practice.name = name
+    practice.paper_size = paper_size
+    if logo is not None:
+        practice.logo_mime = logo_mime(logo)
+        practice.logo = logo
+    elif remove_logo:
+        practice.logo = None
+        practice.logo_mime = None
+    db.session.flush()

@@ -6,6 +6,7 @@ only whether homework was done. The counselor edition adds both partners' answer
 and the safety flags, and note text only when asked for that one report.
 """
 
+import base64
 from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -53,10 +54,22 @@ def _workshop(workshop_id: int) -> Workshop:
     return db.session.scalars(query).one()
 
 
-def _practice_name(workshop: Workshop) -> str:
+def _branding(workshop: Workshop) -> dict:
+    """The practice's name, logo (a data: URL, or None for the bundled mark) and paper size.
+
+    The logo was checked to be a PNG or JPEG on upload; a data: URL is the only way WeasyPrint
+    may load an image from outside reports/."""
     from workshop.models import Practice
 
-    return db.session.scalar(select(Practice.name).where(Practice.id == workshop.practice_id))
+    name, paper_size, logo, mime = db.session.execute(
+        select(Practice.name, Practice.paper_size, Practice.logo, Practice.logo_mime).where(
+            Practice.id == workshop.practice_id
+        )
+    ).one()
+    logo_url = None
+    if logo and mime in ("image/png", "image/jpeg"):
+        logo_url = f"data:{mime};base64,{base64.b64encode(logo).decode('ascii')}"
+    return {"practice_name": name, "practice_logo": logo_url, "paper_size": paper_size or "A4"}
 
 
 def _sessions(workshop_id: int) -> list[WorkshopSession]:
@@ -155,7 +168,7 @@ def build_couple_report(
     )
     data = {
         "edition": edition,
-        "practice_name": _practice_name(workshop),
+        **_branding(workshop),
         "couple_name": couple.name,
         "partners": partners,
         "workshop_title": workshop.title,

@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -36,12 +37,40 @@ def generate_couple_report(
     include_notes: bool = False,
 ) -> Report:
     """Render the couple's report (a new version), archive the file, add its row, audit it."""
+    gathered = gather_couple_report(workshop, couple, edition, include_notes)
+    pdf = render_couple_report(gathered.data)
+    return archive_couple_report(workshop, couple, counselor, gathered, pdf)
+
+
+class GatheredReport(NamedTuple):
+    """A couple report's plain data (picklable: it may be rendered in another process)."""
+
+    kind: ReportKind
+    includes_notes: bool
+    data: dict
+
+
+def gather_couple_report(
+    workshop: Workshop, couple: Couple, edition: str = "couple", include_notes: bool = False
+) -> GatheredReport:
+    """The database part of a couple report: its plain data, paper size included."""
     kind = ReportKind.COUNSELOR if edition == "counselor" else ReportKind.COUPLE
     notes = kind == ReportKind.COUNSELOR and include_notes
     data = build_couple_report(couple.id, workshop.id, kind.value, notes)
-    pdf = render_pdf(COUPLE_TEMPLATE, data | {"paper_size": _paper_size()})
-    report = _archive(workshop, couple.id, kind, pdf, counselor)
-    report.includes_notes = notes
+    return GatheredReport(kind, notes, data | {"paper_size": _paper_size(workshop)})
+
+
+def render_couple_report(data: dict) -> bytes:
+    """The PDF of gathered couple-report data. No database or app needed: runs in a worker."""
+    return render_pdf(COUPLE_TEMPLATE, data)
+
+
+def archive_couple_report(
+    workshop: Workshop, couple: Couple, counselor: User, gathered: GatheredReport, pdf: bytes
+) -> Report:
+    """Archive a rendered couple report as a new version (file and row) and audit it."""
+    report = _archive(workshop, couple.id, gathered.kind, pdf, counselor)
+    report.includes_notes = gathered.includes_notes
     audit.record(counselor, Action.REPORT_GENERATED, "report", report.id, couple.id)
     return report
 
@@ -49,7 +78,7 @@ def generate_couple_report(
 def generate_workshop_report(workshop: Workshop, counselor: User) -> Report:
     """Render the workshop summary (a new version), archive it and audit it."""
     data = build_workshop_report(workshop.id)
-    pdf = render_pdf(WORKSHOP_TEMPLATE, data | {"paper_size": _paper_size()})
+    pdf = render_pdf(WORKSHOP_TEMPLATE, data | {"paper_size": _paper_size(workshop)})
     report = _archive(workshop, None, ReportKind.WORKSHOP, pdf, counselor)
     audit.record(counselor, Action.REPORT_GENERATED, "report", report.id, None)
     return report
@@ -95,7 +124,16 @@ def slug(text: str) -> str:
     return "-".join(re.findall(r"\w+", text.lower())) or "report"
 
 
-def _paper_size() -> str:
+def _paper_size(workshop: Workshop | None = None) -> str:
+    """The workshop's practice's report paper size; the REPORT_PAPER_SIZE setting otherwise."""
+    from workshop.models import PAPER_SIZES, Practice
+
+    if workshop is not None:
+        chosen = db.session.scalar(
+            select(Practice.paper_size).where(Practice.id == workshop.practice_id)
+        )
+        if chosen in PAPER_SIZES:
+            return chosen
     return current_app.config.get("REPORT_PAPER_SIZE", "A4")
 
 

@@ -21,11 +21,11 @@ from workshop.reporting import charts
 from workshop.reporting.data import (
     DONE,
     _assignments,
+    _branding,
     _counselors,
     _day,
     _measure_points,
     _period,
-    _practice_name,
     _respondent,
     _sessions,
     _workshop,
@@ -57,7 +57,7 @@ def build_workshop_report(workshop_id: int) -> dict:
     points = [p for p, is_safety, _ in _measure_points(workshop_id, couple_ids) if not is_safety]
     rows = [_couple_row(c, held, present, assignments, points) for c in couples]
     return {
-        "practice_name": _practice_name(workshop),
+        **_branding(workshop),
         "workshop_title": workshop.title,
         "counselors": _counselors(workshop),
         "author": workshop.lead.name,
