@@ -37,6 +37,11 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def worker_peak_rss_mb() -> float:
+    """The largest peak RSS of any finished child process (the render workers)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def line(label: str, value: str) -> None:
     print(f"  {label:<44} {value}", flush=True)
 
@@ -222,7 +227,8 @@ def batches(app, workshop_id: int, couples: list[int]) -> None:
                 f"{size} couple{'s' if size > 1 else ''}, {processes} process"
                 f"{'es' if processes > 1 else ''}",
                 f"{took:.2f} s ({took / size:.3f} s each), status {job.status}, "
-                f"{errors} errors, ZIP {zip_size:.1f} MB, peak RSS {peak_rss_mb():.0f} MB",
+                f"{errors} errors, ZIP {zip_size:.1f} MB, peak RSS {peak_rss_mb():.0f} MB "
+                f"(render workers {worker_peak_rss_mb():.0f} MB)",
             )
 
 

@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_hooks(app: Flask) -> None:
     from workshop import access, cli, errors, forms, mail_outbox, templating
     from workshop.auth import sessions
+    from workshop.reporting import services as reporting_services
 
     sessions.init_app(app)
     access.init_app(app)
@@ -97,6 +98,7 @@ def _register_hooks(app: Flask) -> None:
     errors.init_app(app)
     templating.init_app(app)
     mail_outbox.init_app(app)
+    reporting_services.init_app(app)
     cli.init_app(app)
     from workshop.jobs.cli import worker_command
 

@@ -109,3 +109,24 @@ def test_a_private_answers_measure_stays_out_of_the_couples_charts(app, build):
     assert "trust" not in {measure["key"] for measure in couple["measures"]}
     assert "trust" in {measure["key"] for measure in counselor["measures"]}
     assert "readiness" in {measure["key"] for measure in couple["measures"]}
+
+
+def test_a_report_whose_transaction_rolls_back_leaves_no_file_behind(app, build):
+    from pathlib import Path
+
+    from workshop.reporting.services import generate_couple_report
+
+    story = build.story()
+    reports_dir = Path(app.config["REPORTS_DIR"])
+    with app.app_context():
+        workshop, couple, counselor = build.loaded(story.workshop_id, story.couple_id)
+        report = generate_couple_report(workshop, couple, counselor)
+        written = reports_dir / report.file_path
+        assert written.exists()
+        db.session.rollback()  # e.g. a later step of the same action failed
+    assert not written.exists()
+    with app.app_context():
+        workshop, couple, counselor = build.loaded(story.workshop_id, story.couple_id)
+        kept = generate_couple_report(workshop, couple, counselor)
+        db.session.commit()
+        assert (reports_dir / kept.file_path).exists()

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from workshop import audit
 from workshop.audit import Action
@@ -179,3 +180,25 @@ def _write_file(path: Path, content: bytes) -> None:
     with open(temporary, "wb", opener=lambda p, flags: os.open(p, flags, 0o600)) as handle:
         handle.write(content)
     os.replace(temporary, path)
+    # The file belongs to the transaction that adds its Report row: if that rolls back, the
+    # file goes too (see forget_unsaved_files), so no PDF lies on disk without a record.
+    db.session.info.setdefault(WRITTEN_FILES, []).append(path)
+
+
+WRITTEN_FILES = "report_files_written"
+
+
+def init_app(app) -> None:
+    """Tie written report files to their transaction (once per process)."""
+    if not event.contains(Session, "after_commit", _keep_written_files):
+        event.listen(Session, "after_commit", _keep_written_files)
+        event.listen(Session, "after_soft_rollback", _remove_unsaved_files)
+
+
+def _keep_written_files(session) -> None:
+    session.info.pop(WRITTEN_FILES, None)
+
+
+def _remove_unsaved_files(session, previous_transaction) -> None:
+    for path in session.info.pop(WRITTEN_FILES, []):
+        path.unlink(missing_ok=True)
