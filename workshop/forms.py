@@ -74,3 +74,14 @@ def check_csrf():
 def as_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as the choices WTForms expects for selects, radios and checkboxes."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def seen_version(value) -> int:
+    """The record version a form (or JSON body) was based on; anything unreadable is -1,
+    which matches no real version, so such a save counts as stale instead of overwriting."""
+    if isinstance(value, bool | float):
+        return -1  # JSON true or 1.5 is no version number
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1

@@ -7,7 +7,7 @@ from flask_login import current_user
 from workshop.exercises import queries, services
 from workshop.exercises.forms import ExerciseForm, field_form
 from workshop.extensions import db
-from workshop.forms import as_choices, keeps_typed_input
+from workshop.forms import as_choices, keeps_typed_input, seen_version
 from workshop.homework.fields import FIELD_TYPES
 from workshop.homework.forms import answer_form
 
@@ -74,7 +74,7 @@ def edit_exercise(exercise_id: int):
     form = _exercise_form(exercise)
     if form.validate_on_submit():
         try:
-            services.update_exercise(exercise, _details(form), _int(form.version.data))
+            services.update_exercise(exercise, _details(form), seen_version(form.version.data))
         except services.StaleEdit:
             _refuse_stale(form, exercise)
         except services.SafetyCheckShared:
@@ -132,7 +132,7 @@ def new_field(exercise_id: int):
     form = field_form(field_type, version=exercise.version)
     if form.validate_on_submit():
         try:
-            services.add_field(exercise, field_type, form.spec(), _int(form.version.data))
+            services.add_field(exercise, field_type, form.spec(), seen_version(form.version.data))
         except services.StaleEdit:
             _refuse_stale(form, exercise)
         except services.TooManyFields:
@@ -157,7 +157,7 @@ def edit_field(exercise_id: int, field_key: str):
     form = field_form(field["type"], field, version=exercise.version)
     if form.validate_on_submit():
         try:
-            services.update_field(exercise, field_key, form.spec(), _int(form.version.data))
+            services.update_field(exercise, field_key, form.spec(), seen_version(form.version.data))
         except services.StaleEdit:
             _refuse_stale(form, exercise)
         else:
@@ -245,10 +245,3 @@ def _refused(exercise_id: int):
     db.session.rollback()
     flash(RACED_MESSAGE, "error")
     return redirect(url_for("exercises.show_exercise", exercise_id=exercise_id) + "#questions")
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None  # no readable version: treat as stale rather than overwrite blindly

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from workshop.extensions import db
-from workshop.forms import keeps_typed_input
+from workshop.forms import keeps_typed_input, seen_version
 from workshop.homework import queries, services
 from workshop.homework.fields import check_answers
 from workshop.homework.forms import answer_form, raw_answers, show_errors
@@ -58,7 +58,7 @@ def edit_answers(assignment_id: int):
     submit = bool(form.submit.data)
     try:
         saved = services.save_answers(
-            assignment, current_user, raw, _int(form.version.data), submit
+            assignment, current_user, raw, seen_version(form.version.data), submit
         )
     except services.InvalidAnswers as invalid:
         return _refuse_invalid(assignment, form, raw, invalid.errors, submit)
@@ -89,7 +89,7 @@ def save_draft(assignment_id: int):
         if errors:
             raise services.InvalidAnswers(errors)
         saved = services.save_answers(
-            assignment, current_user, raw, _int(payload.get("version")), submit=False
+            assignment, current_user, raw, seen_version(payload.get("version")), submit=False
         )
     except services.InvalidAnswers as invalid:
         return jsonify(
@@ -154,17 +154,17 @@ def _other_partner(assignment: Assignment):
 def _refuse_invalid(assignment, form, raw: dict, errors: dict, submit: bool):
     """Show each field's message; a refused submit still keeps its answers as a draft if it can."""
     show_errors(form, errors)
-    draft = _save_quietly(assignment, raw, _int(form.version.data)) if submit else None
+    draft = _save_quietly(assignment, raw, seen_version(form.version.data)) if submit else None
     if draft is not None:
         form.version.data = draft.version
     form.form_errors.append(DRAFT_KEPT_MESSAGE if draft is not None else INVALID_MESSAGE)
     return _show(assignment, form, unsaved=None if draft is not None else raw)
 
 
-def _save_quietly(assignment, raw: dict, seen_version: int):
+def _save_quietly(assignment, raw: dict, version: int):
     """Save what can be saved as a draft, or None when even a draft would be refused."""
     try:
-        draft = services.save_answers(assignment, current_user, raw, seen_version, submit=False)
+        draft = services.save_answers(assignment, current_user, raw, version, submit=False)
     except (services.InvalidAnswers, services.StaleDraft, IntegrityError):
         db.session.rollback()
         return None
@@ -234,12 +234,3 @@ def _invalid_summary(fields: list[dict], errors: dict[str, str]) -> str:
     first = troubled[0]
     more = f" (and {len(troubled) - 1} more)" if len(troubled) > 1 else ""
     return f"Not saved yet: “{first['label']}”: {errors[first['key']]}{more}"
-
-
-def _int(value) -> int:
-    if isinstance(value, bool | float):
-        return -1  # JSON true or 1.5 is no version number
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # no readable version: treat the save as stale rather than overwrite

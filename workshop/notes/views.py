@@ -16,7 +16,7 @@ from flask_login import current_user
 
 from workshop.couples.queries import get_couple_or_404
 from workshop.extensions import db
-from workshop.forms import keeps_typed_input
+from workshop.forms import keeps_typed_input, seen_version
 from workshop.notes import forms, queries, services
 from workshop.notes.formats import FORMATS, get_format
 from workshop.notes.page import (
@@ -76,7 +76,12 @@ def write_note(session_id: int, couple_id: int):
     fmt = get_format(form.format.data)
     try:
         note = services.save_draft(
-            current_user, session, couple, fmt, form.sections_of(fmt), _int(form.version.data)
+            current_user,
+            session,
+            couple,
+            fmt,
+            form.sections_of(fmt),
+            seen_version(form.version.data),
         )
         if form.sign.data:
             services.sign_note(note, current_user)
@@ -103,7 +108,7 @@ def autosave_note(session_id: int, couple_id: int):
     fmt = FORMATS[payload["format"]]
     try:
         note = services.save_draft(
-            current_user, session, couple, fmt, sections, _int(payload.get("version")), True
+            current_user, session, couple, fmt, sections, seen_version(payload.get("version")), True
         )
     except services.InvalidSections as invalid:
         return jsonify(
@@ -214,7 +219,11 @@ def edit_summary(couple_id: int):
         return render_summary_form(form, couple, saved)
     try:
         services.save_summary(
-            couple, current_user, form.summary.data, form.next_steps.data, _int(form.version.data)
+            couple,
+            current_user,
+            form.summary.data,
+            form.next_steps.data,
+            seen_version(form.version.data),
         )
     except services.StaleSummary as stale:
         db.session.rollback()
@@ -278,10 +287,3 @@ def _all_text(sections) -> bool:
 def _invalid_summary(fmt, errors: dict[str, str]) -> str:
     first = next(section for section in fmt.sections if section.key in errors)
     return f"Not saved yet: {first.label}: {errors[first.key]}"
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # no readable version: treat the save as stale rather than overwrite

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from workshop.extensions import db
-from workshop.forms import as_choices
+from workshop.forms import as_choices, seen_version
 from workshop.models import Stage, WorkshopSession
 from workshop.scheduling import services
 from workshop.scheduling.plan import to_utc
@@ -46,7 +46,7 @@ def session_change(form, session: WorkshopSession) -> services.SessionChange:
         ends_at=ends_at,
         location=form.location.data or "",
         video_url=form.video_url.data or "",
-        seen_version=_int(form.version.data),
+        seen_version=seen_version(form.version.data),
     )
 
 
@@ -62,10 +62,3 @@ def local_parts(session: WorkshopSession):
     zone = ZoneInfo(session.workshop.timezone)
     start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
     return start.date(), start.time(), end.time()
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # no readable version: treat the edit as stale rather than overwrite

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from workshop.couples.queries import enrollable_couples, get_couple_or_404
 from workshop.extensions import db
-from workshop.forms import as_choices, keeps_typed_input
+from workshop.forms import as_choices, keeps_typed_input, seen_version
 from workshop.models import utcnow
 from workshop.workshops import queries, services
 from workshop.workshops.forms import EnrollCoupleForm, WithdrawForm, WorkshopForm
@@ -61,7 +61,7 @@ def edit_workshop(workshop_id: int):
         form.version.data = workshop.version
     if form.validate_on_submit():
         try:
-            services.update_workshop(workshop, _details(form), _int(form.version.data))
+            services.update_workshop(workshop, _details(form), seen_version(form.version.data))
         except services.StaleEdit:
             form.form_errors.append(STALE_MESSAGE)
             form.version.data = workshop.version
@@ -139,10 +139,3 @@ def _details(form: WorkshopForm) -> services.WorkshopDetails:
         capacity=form.capacity.data,
         co_counselor_ids=form.co_counselors.data or [],
     )
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # no readable version: treat as stale rather than overwrite blindly
