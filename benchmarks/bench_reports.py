@@ -7,9 +7,15 @@ sessions attended and 12 weeks of answers, then prints:
 - batches of 1, 12 and 50 couples through the background job ("Generate reports for every
   couple"), run inline in this process and rendering on 2 worker processes; then the 50-couple
   batch again on 1 worker process (JOBS_RENDER_PROCESSES);
-- peak RSS (resource.getrusage) of this process after each step.
+- peak RSS (resource.getrusage) of this process after each step;
+- one render worker's RSS after 10 and after BENCH_MEMORY_REPORTS (default 500) reports;
+- with BENCH_SCALE_DATABASE_URL (PostgreSQL with `seed-scale` data): the couple report endpoint
+  there, against WeasyPrint alone on the same HTML (benchmarks/bench_report_endpoint.py).
 
-Bounded: BENCH_COUPLES (default 50) couples, BENCH_WARM_RUNS (default 5) warm runs.
+Bounded: BENCH_COUPLES (default 50) couples, BENCH_WARM_RUNS (default 5) warm runs;
+BENCH_SECTIONS (default "one,batches,memory") picks the parts to run.
+"Warm" reports are rendered afresh each time (the archived version's data digest is forgotten
+first); "unchanged data" is the same request when nothing changed: served from the archive.
 """
 
 import io
@@ -31,6 +37,12 @@ WEEKS = 12
 # (couples, render processes): the default of 2 processes, then the largest batch on 1.
 BATCHES = [(size, 2) for size in (1, 12, 50) if size <= COUPLES]
 BATCHES += [(size, 1) for size, _ in BATCHES[-1:]]
+MEMORY_REPORTS = int(os.environ.get("BENCH_MEMORY_REPORTS", "500"))
+# Which parts to run (comma-separated): one couple, the batches, the worker's memory.
+SECTIONS = os.environ.get("BENCH_SECTIONS", "one,batches,memory").split(",")
+# A PostgreSQL database holding `seed-scale` data (e.g. the one `make bench-web` fills): when
+# set, the couple report endpoint is also timed there (benchmarks/bench_report_endpoint.py).
+SCALE_DATABASE_URL = os.environ.get("BENCH_SCALE_DATABASE_URL", "")
 
 
 def peak_rss_mb() -> float:
@@ -123,9 +135,10 @@ def seed(app) -> tuple[int, list[int]]:
 
 def one_couple(app, workshop_id: int, couple_id: int) -> None:
     from pypdf import PdfReader
+    from sqlalchemy import update
 
     from workshop.extensions import db
-    from workshop.models import Couple, User, Workshop
+    from workshop.models import Couple, Report, User, Workshop
 
     print("One couple's report (12 sessions, 12 weeks of answers)")
     from workshop.reporting import render, services
@@ -136,8 +149,11 @@ def one_couple(app, workshop_id: int, couple_id: int) -> None:
 
     imported = time.perf_counter() - started
 
-    def generate() -> tuple[float, bytes]:
+    def generate(fresh: bool = True) -> tuple[float, bytes]:
         with app.app_context():
+            if fresh:  # as if the data had changed: the archived version is not reused
+                db.session.execute(update(Report).values(data_sha256=None))
+                db.session.commit()
             workshop = db.session.get(Workshop, workshop_id)
             couple = db.session.get(Couple, couple_id)
             counselor = db.session.get(User, workshop.lead_id)
@@ -149,6 +165,7 @@ def one_couple(app, workshop_id: int, couple_id: int) -> None:
 
     cold, pdf = generate()
     warm = [generate()[0] for _ in range(WARM_RUNS)]
+    unchanged = statistics.median(generate(fresh=False)[0] for _ in range(WARM_RUNS))
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
 
     with app.app_context():
@@ -171,6 +188,7 @@ def one_couple(app, workshop_id: int, couple_id: int) -> None:
     line("  template to HTML (median)", f"{statistics.median(html_times) * 1000:.0f} ms")
     line("  WeasyPrint alone on that HTML (median)", f"{alone:.3f} s")
     line("whole report / WeasyPrint alone", f"{warm_median / alone:.2f}x (target <= 1.2x)")
+    line("unchanged data: served from the archive", f"{unchanged * 1000:.0f} ms (median)")
     line("pages, size", f"{pages} pages, {len(pdf) / 1024:.0f} KiB")
     line("peak RSS so far", f"{peak_rss_mb():.0f} MB")
 
@@ -241,9 +259,52 @@ def main() -> None:
             f"Seeded {len(couples)} couples x {WEEKS} sessions and {WEEKS} weeks of answers "
             f"in {time.perf_counter() - begin:.1f} s (peak RSS {peak_rss_mb():.0f} MB)"
         )
-        one_couple(app, workshop_id, couples[0])
-        batches(app, workshop_id, couples)
+        if "one" in SECTIONS:
+            one_couple(app, workshop_id, couples[0])
+        if "batches" in SECTIONS:
+            batches(app, workshop_id, couples)
+        if "memory" in SECTIONS:
+            worker_memory(app, workshop_id, couples[0])
         print(f"CPUs: {os.cpu_count()}; Python {sys.version.split()[0]}")
+    if SCALE_DATABASE_URL:
+        from benchmarks.bench_report_endpoint import endpoint_on_scale_data
+
+        endpoint_on_scale_data(SCALE_DATABASE_URL)
+
+
+def worker_memory(app, workshop_id: int, couple_id: int) -> None:
+    """One render worker (as the batch job starts them) renders MEMORY_REPORTS reports; its RSS
+    after 10 and after all of them: a leak would grow with every report."""
+    from workshop.extensions import db
+    from workshop.models import Couple, Workshop
+    from workshop.reporting import services
+    from workshop.reporting.pool import render_in_worker, render_pool
+
+    print(f"Render worker memory ({MEMORY_REPORTS} reports on one worker process)")
+    with app.app_context():
+        workshop = db.session.get(Workshop, workshop_id)
+        data = services.gather_couple_report(workshop, db.session.get(Couple, couple_id)).data
+    pool = render_pool(1, "A4")
+    try:
+        rss = {}
+        for number in range(1, MEMORY_REPORTS + 1):
+            pool.submit(render_in_worker, services.COUPLE_TEMPLATE, data).result()
+            if number in (1, 10, MEMORY_REPORTS):
+                rss[number] = _worker_rss_mb(pool)
+        ratio = rss[MEMORY_REPORTS] / rss[10]
+        line("worker RSS after 1 / 10 reports", f"{rss[1]:.0f} MB / {rss[10]:.0f} MB")
+        line(f"worker RSS after {MEMORY_REPORTS} reports", f"{rss[MEMORY_REPORTS]:.0f} MB")
+        line(f"after {MEMORY_REPORTS} / after 10", f"{ratio:.2f}x (target <= 1.5x)")
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _worker_rss_mb(pool) -> float:
+    """The current resident size of the pool's (single) worker, from /proc."""
+    [pid] = list(pool._processes)  # noqa: SLF001 - the benchmark looks inside on purpose
+    status = Path(f"/proc/{pid}/status").read_text()
+    kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+    return int(kib) / 1024
 
 
 if __name__ == "__main__":

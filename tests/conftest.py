@@ -12,6 +12,7 @@ from sqlalchemy import text
 from tests import factories
 from tests.helpers import Browser
 from workshop import create_app
+from workshop.config import TestingConfig
 from workshop.curriculum.services import sync_curriculum
 from workshop.extensions import db
 
@@ -19,8 +20,14 @@ KEPT_TABLES = {"stage"}  # the curriculum is product data, present in every data
 
 
 def test_config(database_url: str, **overrides) -> dict:
-    """The testing configuration on the given database, with overrides."""
-    return {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url, **overrides}
+    """The testing configuration on the given database, with overrides. The data key is
+    given too, so a test may switch ENV_NAME to production (where it is required)."""
+    return {
+        "ENV_NAME": "testing",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "DATA_ENCRYPTION_KEY": TestingConfig.DATA_ENCRYPTION_KEY,
+        **overrides,
+    }
 
 
 test_config.__test__ = False  # a helper, not a test

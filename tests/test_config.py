@@ -3,7 +3,7 @@
 import pytest
 
 from workshop import create_app
-from workshop.config import ConfigError, environment_name
+from workshop.config import ConfigError, TestingConfig, environment_name
 
 
 def test_environment_defaults_to_production_when_unset(monkeypatch):
@@ -38,6 +38,7 @@ def test_development_makes_and_keeps_its_own_secret_key(monkeypatch, tmp_path):
 def test_environment_variables_configure_database_and_redis(monkeypatch):
     monkeypatch.setenv("WORKSHOP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("DATA_ENCRYPTION_KEY", TestingConfig.DATA_ENCRYPTION_KEY)
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://app@db.internal/workshop")
     monkeypatch.setenv("REDIS_URL", "redis://cache.internal:6379/0")
     monkeypatch.setenv("STAFF_IDLE_MINUTES", "15")

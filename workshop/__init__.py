@@ -40,14 +40,26 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _enforce_sqlite_foreign_keys)
+            event.listen(db.engine, "connect", _sqlite_pragmas(app.config))
 
 
-def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
-    """SQLite ignores foreign keys unless asked, per connection; we want the same rules as PG."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+def _sqlite_pragmas(config):
+    """Per-connection SQLite settings, so several gunicorn workers can share one file."""
+    busy_timeout_ms = int(config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    def set_pragmas(dbapi_connection, connection_record) -> None:
+        cursor = dbapi_connection.cursor()
+        # A write waits (up to the timeout) for another worker's write to end, instead of
+        # failing at once with "database is locked".
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+        # SQLite ignores foreign keys unless asked, per connection; we want the same rules as PG.
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # WAL: readers and the one writer do not block each other. The mode is stored in the
+        # file, so asking again on each connection costs nothing ("memory" for :memory:).
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    return set_pragmas
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -96,7 +108,13 @@ def _register_hooks(app: Flask) -> None:
     access.init_app(app)
     forms.init_app(app)
     errors.init_app(app)
+    from workshop import headers
+
+    headers.init_app(app)  # security headers on every response; ProxyFix from PROXY_COUNT
     templating.init_app(app)
+    from workshop import static_files
+
+    static_files.init_app(app)  # fingerprinted static URLs, cached for a year
     mail_outbox.init_app(app)
     reporting_services.init_app(app)
     cli.init_app(app)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 
+from workshop.auth.sessions import hold_pending_login
 from workshop.extensions import db, login_manager
 from workshop.models import Role
 
@@ -49,6 +50,7 @@ OWN_JOB = "background job the counselor started"
 LED_WORKSHOP_COUPLE = "couple enrolled in a workshop the counselor leads or co-leads"
 LED_REPORT = "report of a workshop the counselor leads or co-leads"
 OWN_RELEASED_REPORT = "report released to the partner's own couple"
+PRACTICE_ACCOUNT = "counselor or partner of the admin's practice"
 
 ANY_USER = roles(Role.ADMIN, Role.COUNSELOR, Role.PARTNER)
 STAFF = roles(Role.ADMIN, Role.COUNSELOR)
@@ -56,17 +58,31 @@ STAFF = roles(Role.ADMIN, Role.COUNSELOR)
 ROUTE_ACCESS: dict[str, Rule] = {
     "static": public(),
     "main.healthz": public(),
+    "main.healthz_live": public(),
     "main.home": ANY_USER,
     "main.edit_settings": ANY_USER,
     "auth.login": public(),
     "auth.logout": public(),  # anonymous logout is harmless: it ends nothing
     "auth.forgot_password": public(),
     "auth.set_password": public(object_rule="an unused, unexpired token"),
+    # Between password and second factor the user is not logged in: these two pages serve only
+    # the login waiting for them (workshop.auth.sessions.hold_pending_login); else to login.
+    "auth.second_factor": public(),
+    "auth.enrol_at_login": public(),
+    "auth.show_security": ANY_USER,
+    "auth.enrol_two_factor": ANY_USER,
+    "auth.regenerate_recovery_codes": ANY_USER,
+    "auth.disable_two_factor": ANY_USER,
     "practice.list_counselors": roles(Role.ADMIN),
     "practice.invite_counselor": roles(Role.ADMIN),
     "practice.resend_invitation": roles(Role.ADMIN, object_rule="staff of the admin's practice"),
     # Always the admin's own practice: the URL names none, the view uses current_user's.
     "practice.edit_branding": roles(Role.ADMIN),
+    "practice.show_logo": roles(Role.ADMIN),  # always the admin's own practice, as above
+    "practice.edit_sign_in_policy": roles(Role.ADMIN),  # the admin's own practice, as above
+    "practice.list_partners": roles(Role.ADMIN),
+    "practice.disable_account": roles(Role.ADMIN, object_rule=PRACTICE_ACCOUNT),
+    "practice.enable_account": roles(Role.ADMIN, object_rule=PRACTICE_ACCOUNT),
     "couples.list_couples": roles(Role.COUNSELOR),
     "couples.add_couple": roles(Role.COUNSELOR),
     "couples.show_couple": roles(Role.COUNSELOR, object_rule="couple the counselor works with"),
@@ -169,6 +185,9 @@ def enforce_route_access():
     """Refuse a request the table does not allow: unknown 404, anonymous to login, role 403."""
     if request.endpoint is None:
         return None  # routing already failed: the 404/405 stands
+    held = hold_pending_login()  # between password and second factor: that page only
+    if held is not None:
+        return held
     rule = rule_for(request.endpoint)
     if rule is None:
         current_app.logger.error("route %s is missing from ROUTE_ACCESS", request.endpoint)

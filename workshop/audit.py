@@ -26,6 +26,12 @@ class Action:
     REPORT_GENERATED = "report.generated"
     REPORT_DOWNLOADED = "report.downloaded"
     AUDIT_EXPORTED = "audit.exported"
+    TWO_FACTOR_ENABLED = "two_factor.enabled"
+    TWO_FACTOR_DISABLED = "two_factor.disabled"
+    RECOVERY_CODE_USED = "two_factor.recovery_code_used"
+    RECOVERY_CODES_REPLACED = "two_factor.recovery_codes_replaced"
+    ACCOUNT_DISABLED = "account.disabled"
+    ACCOUNT_ENABLED = "account.enabled"
 
 
 def record(

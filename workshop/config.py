@@ -34,7 +34,10 @@ class BaseConfig:
     PASSWORD_RESET_TTL = timedelta(hours=1)
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-    PASSWORD_RESET_LIMIT = "5 per hour"  # noqa: S105 - a rate, not a password
+    # Wrong second-factor codes: per account (the login waiting for it) and per address.
+    SECOND_FACTOR_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    SECOND_FACTOR_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    PASSWORD_RESET_LIMIT = "5 per hour"  # nosec B105 # noqa: S105 - a rate, not a password
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
@@ -57,6 +60,11 @@ class BaseConfig:
     DEBUG_ERRORS_IN_BROWSER = False
     # Reports: paper size "A4" or "Letter"; the archive folder defaults to instance/reports.
     REPORT_PAPER_SIZE = "A4"
+    # Reverse proxies in front of the app (each adds X-Forwarded-For); 0 = none, and then
+    # forged X-Forwarded-* headers are ignored. Rate limits and audit events use the result.
+    PROXY_COUNT = 0
+    # SQLite only: how long a write waits for another process's write before failing.
+    SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 class ProductionConfig(BaseConfig):
@@ -73,7 +81,9 @@ class TestingConfig(BaseConfig):
     ENV_NAME = "testing"
     TESTING = True
     SESSION_COOKIE_SECURE = False
-    SECRET_KEY = "testing-only-secret-key"  # noqa: S105 - never used outside the test suite
+    SECRET_KEY = "testing-only-secret-key"  # nosec B105 # noqa: S105 - test suite only
+    # base64 of "testing-only-data-key-0123456789": a fixed Fernet key, for the test suite only.
+    DATA_ENCRYPTION_KEY = "dGVzdGluZy1vbmx5LWRhdGEta2V5LTAxMjM0NTY3ODk="
     MAIL_BACKEND = "locmem"
     PUBLIC_URL = "http://localhost"
     # Jobs run in the request that starts them: no thread outlives a test (tests/jobs runs both
@@ -93,6 +103,7 @@ CONFIG_CLASSES = {
 # Environment variables read on top of the class, with the type each one has.
 ENV_VARIABLES = {
     "SECRET_KEY": str,
+    "DATA_ENCRYPTION_KEY": str,
     "DATABASE_URL": str,
     "REDIS_URL": str,
     "JOBS_BACKEND": str,
@@ -106,10 +117,18 @@ ENV_VARIABLES = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_DEFAULT_SENDER": str,
+    # The file backend's folder (default instance/outbox); the browser tests read their own.
+    "MAIL_FILE_PATH": str,
     "STAFF_IDLE_MINUTES": int,
     "STAFF_ABSOLUTE_HOURS": int,
     "REPORTS_DIR": str,
     "REPORT_PAPER_SIZE": str,
+    "PROXY_COUNT": int,
+    "SQLITE_BUSY_TIMEOUT_MS": int,
+    # Connection pool per process (PostgreSQL): see _finish_engine_options.
+    "DB_POOL_SIZE": int,
+    "DB_MAX_OVERFLOW": int,
+    "DB_POOL_RECYCLE_SECONDS": int,
 }
 
 
@@ -145,6 +164,7 @@ def finish_config(config: dict, instance_path: str) -> None:
     config.setdefault(
         "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(instance_path) / 'workshop.sqlite'}"
     )
+    _finish_engine_options(config)
     config.setdefault("MAIL_FILE_PATH", str(Path(instance_path) / "outbox"))
     config.setdefault("REPORTS_DIR", str(Path(instance_path) / "reports"))
     if config.get("REPORT_PAPER_SIZE") not in ("A4", "Letter"):
@@ -159,6 +179,58 @@ def finish_config(config: dict, instance_path: str) -> None:
         if config["ENV_NAME"] != "development":
             raise ConfigError("SECRET_KEY must be set outside development (see README).")
         config["SECRET_KEY"] = _development_secret(instance_path)
+    _finish_data_encryption_key(config, instance_path)
+
+
+# Per process: a sync gunicorn worker uses one connection at a time; the rest covers a threaded
+# worker or a job thread. Workers x (size + overflow) must stay under PostgreSQL's max_connections.
+DEFAULT_POOL = {"pool_size": 5, "max_overflow": 5, "pool_recycle": 1800}
+POOL_VARIABLES = {
+    "DB_POOL_SIZE": "pool_size",
+    "DB_MAX_OVERFLOW": "max_overflow",
+    "DB_POOL_RECYCLE_SECONDS": "pool_recycle",
+}
+
+
+def _finish_engine_options(config: dict) -> None:
+    """A sized connection pool with pool_pre_ping (a connection the server dropped is replaced
+    before use, not failed on). SQLite keeps SQLAlchemy's own pool choice."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    if not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        for setting, value in DEFAULT_POOL.items():
+            options.setdefault(setting, value)
+        for variable, setting in POOL_VARIABLES.items():
+            if variable in config:
+                options[setting] = config[variable]
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _finish_data_encryption_key(config: dict, instance_path: str) -> None:
+    """DATA_ENCRYPTION_KEY (Fernet keys, comma-separated) is required outside development,
+    where a random one is kept in instance/dev-data-key."""
+    from workshop.crypto import DEVELOPMENT_KEY_FILE, parse_keys
+
+    if not config.get("DATA_ENCRYPTION_KEY"):
+        if config["ENV_NAME"] != "development":
+            raise ConfigError("DATA_ENCRYPTION_KEY must be set outside development (see README).")
+        config["DATA_ENCRYPTION_KEY"] = _development_data_key(
+            Path(instance_path) / DEVELOPMENT_KEY_FILE
+        )
+    try:
+        parse_keys(config["DATA_ENCRYPTION_KEY"])
+    except ValueError as error:
+        raise ConfigError(str(error)) from error
+
+
+def _development_data_key(path: Path) -> str:
+    """A random Fernet key kept in instance/ so development data stays readable."""
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def _development_secret(instance_path: str) -> str:

@@ -26,7 +26,7 @@ from workshop.notes.demo import seed_demo_notes
 from workshop.scheduling.plan import series_starts
 from workshop.security import hash_password
 
-DEMO_PASSWORD = "workshop-demo"  # noqa: S105 - published in the README on purpose
+DEMO_PASSWORD = "workshop-demo"  # nosec B105 # noqa: S105 - published in the README on purpose
 DEMO_PRACTICE = "Harbor Light Counseling"
 DEMO_TIMEZONE = "America/New_York"
 DEMO_STAFF = [

@@ -10,7 +10,8 @@ state-changing request with a bad token is refused with 400.
 from flask import Flask, current_app, g, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from wtforms import FieldList, PasswordField, SelectChoice
+from werkzeug.datastructures import FileStorage
+from wtforms import FieldList, FormField, PasswordField, SelectChoice
 
 from workshop.extensions import csrf
 
@@ -19,6 +20,27 @@ CSRF_FAILED_MESSAGE = (
     "This page was open for too long, or you signed in again elsewhere, so it was not sent. "
     "Nothing was saved, and what you typed is still here: check it and send it again."
 )
+
+
+# PostgreSQL cannot store NUL (code 0) in text, and no keyboard types one: it comes from pasted
+# binary or a crafted request. We refuse it with a message rather than strip it, so what is
+# stored is always exactly what the person sent (a clinical record is never silently altered),
+# and SQLite behaves the same as PostgreSQL.
+UNSTORABLE_TEXT_MESSAGE = (
+    "This contains a character that cannot be stored (an invisible NUL character, often left "
+    "by copying from another program). Remove it and send again."
+)
+
+
+def has_unstorable_text(value) -> bool:
+    """Whether a value (text, or a list or dict of them) holds a character we cannot store."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_unstorable_text(item) for item in (*value.keys(), *value.values()))
+    if isinstance(value, list | tuple):
+        return any(has_unstorable_text(item) for item in value)
+    return False
 
 
 def _strip(value):
@@ -38,11 +60,32 @@ class BaseForm(FlaskForm):
                 unbound_field.kwargs["filters"] = [_strip, *filters]
             return unbound_field.bind(form=form, **options)
 
+    def validate(self, extra_validators=None) -> bool:
+        """WTForms' validation, then: no field may hold text the database cannot store."""
+        valid = super().validate(extra_validators)
+        return _refuse_unstorable_text(self) and valid
+
     @property
     def csrf_failed(self) -> bool:
         """Whether the form was refused because its CSRF token was missing or stale."""
         token_field = getattr(self, "csrf_token", None)
         return bool(token_field is not None and token_field.errors)
+
+
+def _refuse_unstorable_text(form) -> bool:
+    """Put the message on every field (or list entry) holding a NUL; False if there was one."""
+    clean = True
+    for field in form:
+        entries = field.entries if isinstance(field, FieldList) else [field]
+        for entry in entries:
+            if isinstance(entry, FormField):
+                clean = _refuse_unstorable_text(entry.form) and clean
+                continue
+            if isinstance(entry.data, FileStorage) or not has_unstorable_text(entry.data):
+                continue
+            entry.errors = [*entry.errors, UNSTORABLE_TEXT_MESSAGE]
+            clean = False
+    return clean
 
 
 def keeps_typed_input(view):

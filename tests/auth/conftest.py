@@ -80,3 +80,7 @@ def tuned_browser(app, database_url):
         return Browser(create_app(test_config(database_url, **overrides)).test_client())
 
     return build
+
+
+# The controllable TOTP clock of the two-factor stories, for every test in this folder.
+from tests.auth.two_factor_support import clock  # noqa: E402, F401

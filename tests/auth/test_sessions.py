@@ -145,6 +145,7 @@ def test_session_cookie_is_secure_in_production(app, database_url, world, tmp_pa
         {
             "ENV_NAME": "production",
             "SECRET_KEY": "production-test-key",
+            "DATA_ENCRYPTION_KEY": app.config["DATA_ENCRYPTION_KEY"],
             "SQLALCHEMY_DATABASE_URI": database_url,
             "MAIL_FILE_PATH": str(tmp_path),
         }

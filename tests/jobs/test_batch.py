@@ -101,7 +101,8 @@ def test_the_progress_page_works_without_javascript(app, build, counselor):
     page = text_of(counselor.get(f"/jobs/{job_id}"))
     assert "Waiting to start" in page
     assert f'<a href="/jobs/{job_id}">Reload this page</a>' in page
-    assert 'src="/static/js/job_progress.js" defer' in page
+    # The file's name carries a hash of its content (static files are cached for a year).
+    assert re.search(r'src="/static/js/job_progress\.[0-9a-f]{12}\.js" defer', page)
     assert "<script>" not in page  # no inline script
     assert 'http-equiv="refresh"' not in page
 

@@ -9,11 +9,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.exercises.queries import built_in, written_by
 from workshop.extensions import db
-from workshop.homework.services import checkins_readable_by
 from workshop.models import (
     Assignment,
     Couple,
     Exercise,
+    ExerciseVersion,
     SafetyFlag,
     Stage,
     Submission,
@@ -93,13 +93,17 @@ def submission_of_or_404(assignment: Assignment, submission_id: int) -> Submissi
 
 
 def assignments_of(workshop_id: int) -> list[Assignment]:
-    """Every assignment of the workshop, with versions, submissions and couples loaded."""
+    """Every assignment of the workshop, with versions, submissions and couples loaded.
+
+    The grid shows states, never answers or questions: the encrypted answers (a decryption
+    each) and the versions' field lists stay unloaded; a few versions are shared by hundreds
+    of assignments, so they load once each (selectin), not once per row (joined)."""
     query = (
         select(Assignment)
         .where(Assignment.workshop_id == workshop_id)
         .options(
-            joinedload(Assignment.exercise_version),
-            selectinload(Assignment.submissions),
+            selectinload(Assignment.exercise_version).defer(ExerciseVersion.fields),
+            selectinload(Assignment.submissions).defer(Submission.answers),
             selectinload(Assignment.couple).selectinload(Couple.partners),
         )
         .order_by(Assignment.due_at, Assignment.id)
@@ -108,19 +112,16 @@ def assignments_of(workshop_id: int) -> list[Assignment]:
 
 
 def review_queue(workshop_id: int, page: int):
-    """Submitted answers not yet reviewed, oldest first, one page of them."""
+    """Submitted answers not yet reviewed, oldest first, one page of them.
+
+    Call it after assignments_of(workshop_id), as the grid does: each answer's assignment,
+    couple and partner are then already in the session, and reading them costs no statement
+    (many-to-one by primary key), so the page needs no eager loading of its own."""
     query = (
         select(Submission)
         .join(Submission.assignment)
         .where(
             Assignment.workshop_id == workshop_id, Submission.status == SubmissionStatus.SUBMITTED
-        )
-        .options(
-            selectinload(Submission.partner),
-            selectinload(Submission.assignment).options(
-                joinedload(Assignment.exercise_version),
-                selectinload(Assignment.couple).selectinload(Couple.partners),
-            ),
         )
         .order_by(Submission.submitted_at, Submission.id)
     )
@@ -142,13 +143,14 @@ def flagged_couple_ids(couple_ids) -> set[int]:
 def open_safety_flags(couple_id: int, counselor: User) -> list[tuple[SafetyFlag, int | None]]:
     """The couple's unreviewed safety flags, each with its check-in's assignment id when this
     counselor may read it (None: raised in a colleague's workshop)."""
-    readable = case(
-        (Submission.id.in_(checkins_readable_by(counselor)), Submission.assignment_id),
-        else_=None,
-    )
+    # Joined row by row (not `IN (every check-in this counselor may read)`), so the database
+    # reads this couple's few flags instead of scanning all submissions.
+    readable = case((led_by(counselor), Submission.assignment_id), else_=None)
     query = (
         select(SafetyFlag, readable)
         .join(Submission, Submission.id == SafetyFlag.submission_id)
+        .join(Assignment, Assignment.id == Submission.assignment_id)
+        .join(Workshop, Workshop.id == Assignment.workshop_id)
         .where(SafetyFlag.couple_id == couple_id, SafetyFlag.reviewed_at.is_(None))
         .order_by(SafetyFlag.raised_at, SafetyFlag.id)
     )

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from workshop.audit import Action
 from workshop.extensions import db
-from workshop.models import AuditEvent, Couple, User
+from workshop.models import STAFF_ROLES, AuditEvent, Couple, User
 
 PAGE_SIZE = 50
 ACTION_LABELS = {
@@ -23,12 +24,19 @@ ACTION_LABELS = {
     Action.REPORT_GENERATED: "Generated a report",
     Action.REPORT_DOWNLOADED: "Downloaded a report",
     Action.AUDIT_EXPORTED: "Exported the audit log",
+    Action.TWO_FACTOR_ENABLED: "Turned on two-factor sign-in",
+    Action.TWO_FACTOR_DISABLED: "Turned off two-factor sign-in",
+    Action.RECOVERY_CODE_USED: "Signed in with a recovery code",
+    Action.RECOVERY_CODES_REPLACED: "Made new recovery codes",
+    Action.ACCOUNT_DISABLED: "Disabled an account",
+    Action.ACCOUNT_ENABLED: "Enabled an account again",
 }
 OBJECT_LABELS = {
     "session_note": "Session note",
     "progress_summary": "Progress summary",
     "audit_log": "Audit log",
     "report": "Report",
+    "user": "Account",
 }
 
 
@@ -66,19 +74,38 @@ def paginate_events(practice_id: int, filters: EventFilters, page: int):
 
 
 def practice_users(practice_id: int) -> list[User]:
-    """Everyone of the practice, staff first (the user filter's choices)."""
-    query = select(User).where(User.practice_id == practice_id).order_by(User.role, User.name)
-    return list(db.session.scalars(query))
-
-
-def practice_couples(practice_id: int) -> list[Couple]:
+    """The practice's staff, admins first (the user filter's choices). Partners are not
+    listed one by one (a practice has thousands): their couple's filter finds their events."""
     query = (
-        select(Couple)
-        .where(Couple.practice_id == practice_id)
-        .options(selectinload(Couple.partners))
-        .order_by(Couple.id)
+        select(User)
+        .where(User.practice_id == practice_id, User.role.in_(STAFF_ROLES))
+        .order_by(User.role, User.name)
     )
     return list(db.session.scalars(query))
+
+
+class CoupleChoice(NamedTuple):
+    id: int
+    name: str
+
+
+def practice_couples(practice_id: int) -> list[CoupleChoice]:
+    """Every couple of the practice by id, named as Couple.name does, from plain rows: the
+    couple filter lists thousands, which as ORM objects would cost more than the page."""
+    query = (
+        select(Couple.id, User.name)
+        .outerjoin(User, User.couple_id == Couple.id)
+        .where(Couple.practice_id == practice_id)
+        .order_by(Couple.id, User.id)
+    )
+    first_names: dict[int, list[str]] = {}
+    for couple_id, partner_name in db.session.execute(query):
+        names = first_names.setdefault(couple_id, [])
+        if partner_name is not None:
+            names.append(
+                partner_name.split()[0] if partner_name.strip() else partner_name
+            )  # = User.first_name
+    return [CoupleChoice(couple_id, " & ".join(names)) for couple_id, names in first_names.items()]
 
 
 def action_label(action: str) -> str:

@@ -1,6 +1,6 @@
 """Forms for signing in and setting a password."""
 
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from workshop.forms import BaseForm
@@ -48,3 +48,42 @@ class SetPasswordForm(BaseForm):
         ],
     )
     submit = SubmitField("Save password")
+
+
+def code_field(label: str, description: str) -> StringField:
+    return StringField(
+        label,
+        description=description,
+        validators=[
+            DataRequired("Enter the code."),
+            Length(max=40, message="That is longer than any code; check what you typed."),
+        ],
+    )
+
+
+class SecondFactorForm(BaseForm):
+    code = code_field(
+        "Code",
+        "The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+    )
+    submit = SubmitField("Continue")
+
+
+class EnrolTwoFactorForm(BaseForm):
+    code = code_field("Code from the app", "The 6-digit code the app shows after scanning.")
+    submit = SubmitField("Turn on two-factor sign-in")
+
+
+class ConfirmPasswordForm(BaseForm):
+    password = PasswordField(
+        "Your password", validators=[DataRequired("Enter your password to confirm.")]
+    )
+    submit = SubmitField("Make new recovery codes")
+
+
+class DisableTwoFactorForm(BaseForm):
+    password = PasswordField(
+        "Your password", validators=[DataRequired("Enter your password to confirm.")]
+    )
+    code = code_field("Code", "A code from your authenticator app, or a recovery code.")
+    submit = SubmitField("Turn off two-factor sign-in")

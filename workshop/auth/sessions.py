@@ -18,15 +18,18 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from workshop.extensions import db, login_manager
-from workshop.models import STAFF_ROLES, LoginSession, User, utcnow
+from workshop.models import STAFF_ROLES, LoginSession, PendingStep, User, utcnow
 from workshop.security import new_token, token_digest
 
 SESSION_KEY = "login_token"
+PENDING_NEXT_KEY = "pending_next"  # where the user was headed when the password was accepted
+# Time to type a code after the password (or to set up the app when the practice requires it).
+PENDING_TTL = timedelta(minutes=15)
 # Writing last_seen on every request would cost a write per page; a minute's slack is harmless.
 TOUCH_INTERVAL = timedelta(seconds=60)
 # Form fields not worth handing back: the stale token, version counters and buttons' labels.
@@ -84,6 +87,67 @@ def begin_login(user: User) -> None:
     login_user(user)
 
 
+def begin_pending_login(user: User, step: PendingStep, next_path: str | None) -> None:
+    """The password was right, but the login waits for `step`: the user stays anonymous, and
+    the cookie names a login that reaches nothing but that step's page (hold_pending_login)."""
+    session.clear()
+    session[SESSION_KEY] = start_login_session(user, pending_step=step)
+    if next_path:
+        session[PENDING_NEXT_KEY] = next_path
+
+
+def finish_pending_login(login: LoginSession) -> str | None:
+    """The step is done: end the pending login and log in on a fresh one (a new token, so a
+    cookie copied while pending is worth nothing). Returns where the user was headed."""
+    next_path = session.get(PENDING_NEXT_KEY)
+    login.ended_at = utcnow()
+    begin_login(login.user)
+    return next_path
+
+
+def pending_login() -> LoginSession | None:
+    """The login of this request while it waits for a step after the password, else None.
+
+    Only a cookie naming a login without being logged in costs a query, so ordinary pages pay
+    nothing for this check."""
+    if "pending_login" in g:
+        return g.pending_login
+    found = None
+    if session.get(SESSION_KEY) and not current_user.is_authenticated:
+        login = _find_login(session.get(SESSION_KEY))
+        if login is not None and login.pending_step and _pending_still_valid(login):
+            found = login
+    g.pending_login = found
+    return found
+
+
+def _pending_still_valid(login: LoginSession) -> bool:
+    """Open, recent, and of an account not disabled since the password was typed."""
+    recent = utcnow() - login.created_at <= PENDING_TTL
+    return login.ended_at is None and login.user.is_active and recent
+
+
+# The pages a pending login may reach besides logout and static files, by step.
+PENDING_PAGES = {
+    PendingStep.SECOND_FACTOR: "auth.second_factor",
+    PendingStep.ENROLMENT: "auth.enrol_at_login",
+}
+ALWAYS_REACHABLE = frozenset({"auth.logout", "static"})
+
+
+def hold_pending_login():
+    """Before every request: a login waiting for its second factor (or for enrolment) reaches
+    that one page, logout and static files; every other route, public ones included,
+    redirects there. Called from workshop.access before ROUTE_ACCESS is applied."""
+    login = pending_login()
+    if login is None or request.endpoint in ALWAYS_REACHABLE:
+        return None
+    page = PENDING_PAGES[PendingStep(login.pending_step)]
+    if request.endpoint == page:
+        return None
+    return redirect(url_for(page))
+
+
 def end_login() -> None:
     """Log out: close the server-side login and empty the cookie."""
     end_login_session(session.get(SESSION_KEY))
@@ -91,7 +155,7 @@ def end_login() -> None:
     session.clear()
 
 
-def start_login_session(user: User) -> str:
+def start_login_session(user: User, pending_step: PendingStep | None = None) -> str:
     """Open a login for the user and return the token for the cookie."""
     token = new_token()
     now = utcnow()
@@ -103,9 +167,11 @@ def start_login_session(user: User) -> str:
             last_seen_at=now,
             ip_address=request.remote_addr,
             user_agent=(request.user_agent.string or "")[:255],
+            pending_step=pending_step,
         )
     )
-    user.last_login_at = now
+    if pending_step is None:
+        user.last_login_at = now
     return token
 
 
@@ -123,6 +189,20 @@ def end_all_sessions_of(user: User) -> None:
     )
     now = utcnow()
     for login in db.session.scalars(open_logins):
+        login.ended_at = now
+
+
+def end_other_sessions_of(user: User) -> None:
+    """Close the user's open logins except this browser's (two-factor sign-in was just turned
+    on: a login elsewhere made with the password alone must not outlive that)."""
+    this_login = token_digest(session.get(SESSION_KEY) or "")
+    others = select(LoginSession).where(
+        LoginSession.user_id == user.id,
+        LoginSession.ended_at.is_(None),
+        LoginSession.token_hash != this_login,
+    )
+    now = utcnow()
+    for login in db.session.scalars(others):
         login.ended_at = now
 
 
@@ -160,6 +240,8 @@ def load_user(user_id: str) -> User | None:
     login = _find_login(session.get(SESSION_KEY))
     if login is None or login.ended_at is not None or str(login.user_id) != user_id:
         return None
+    if login.pending_step:
+        return None  # never a full login before its pending step is done
     now = utcnow()
     reason = expiry_reason(login, now)
     if not login.user.is_active or reason:

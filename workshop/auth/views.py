@@ -3,9 +3,9 @@
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from workshop.auth import services
+from workshop.auth import services, two_factor
 from workshop.auth.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
-from workshop.auth.sessions import begin_login, end_login
+from workshop.auth.sessions import PENDING_PAGES, begin_login, begin_pending_login, end_login
 from workshop.extensions import db, limiter
 from workshop.forms import keeps_typed_input
 from workshop.security import safe_next_path
@@ -45,12 +45,22 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            begin_login(user)
-            db.session.commit()
-            return redirect(next_path or url_for("main.home"))
+            return _after_password(user, next_path)
         g.login_failed = True
         form.form_errors.append(services.LOGIN_FAILED)
     return render_template("auth/login.html", form=form, next_path=next_path)
+
+
+def _after_password(user, next_path: str | None):
+    """Log in, or first ask for the second factor (or, where required, its set-up)."""
+    step = two_factor.step_after_password(user)
+    if step is None:
+        begin_login(user)
+        db.session.commit()
+        return redirect(next_path or url_for("main.home"))
+    begin_pending_login(user, step, next_path)
+    db.session.commit()
+    return redirect(url_for(PENDING_PAGES[step]))
 
 
 @bp.post("/logout")
@@ -88,10 +98,14 @@ def set_password(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         user = services.set_password_with_token(token, form.password.data)
-        begin_login(user)
-        db.session.commit()
-        flash("Your password is saved. Welcome!", "success")
-        return redirect(url_for("main.home"))
+        # An emailed link is not a second factor: two-factor accounts still give their code.
+        response = _after_password(user, None)
+        flash("Your password is saved. Welcome!", "success")  # after the session is renewed
+        return response
     return render_template(
         "auth/set_password.html", form=form, user=record.user, purpose=record.purpose
     )
+
+
+# The two-factor pages share this blueprint; importing them registers their routes.
+from workshop.auth import two_factor_views  # noqa: E402, F401

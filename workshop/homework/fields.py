@@ -12,6 +12,8 @@ Types: short_text, long_text, scale, single_choice, multi_choice, yes_no, date, 
 
 from datetime import date
 
+from workshop.forms import UNSTORABLE_TEXT_MESSAGE, has_unstorable_text
+
 FIELD_TYPES = {
     "short_text": "Short text",
     "long_text": "Long text",
@@ -171,6 +173,10 @@ def check_answers(fields: list[dict], raw: dict, require: bool) -> tuple[dict, d
     """
     answers, errors = {}, {}
     for field in fields:
+        if has_unstorable_text(raw.get(field["key"])):
+            # The same rule as every form (workshop/forms.py); the autosave comes here too.
+            errors[field["key"]] = UNSTORABLE_TEXT_MESSAGE
+            continue
         try:
             value = clean_answer(field, raw.get(field["key"]))
         except AnswerError as error:

@@ -4,14 +4,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import false, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import exists, false, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.extensions import db
 from workshop.homework import services
-from workshop.models import Assignment, Couple, Submission, SubmissionStatus, User
+from workshop.models import (
+    JOINT_RESPONDENT,
+    Assignment,
+    Couple,
+    Submission,
+    SubmissionStatus,
+    User,
+)
 
 DONE_STATES = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.REVIEWED})
+DONE_PAGE_SIZE = 20
 
 
 def assignments_of(partner: User):
@@ -57,32 +66,60 @@ class HomeworkItem:
 
 @dataclass
 class HomeworkList:
-    """A partner's assignments: to do (soonest due first), opening later, and done."""
+    """A partner's assignments: to do (soonest due first), opening later, and done (the most
+    recently due first, one page of them: years of finished homework is a long list)."""
 
     to_do: list[HomeworkItem] = field(default_factory=list)
     opens_later: list[HomeworkItem] = field(default_factory=list)
     done: list[HomeworkItem] = field(default_factory=list)
+    done_page: Pagination | None = None
 
     @property
     def is_empty(self) -> bool:
         return not (self.to_do or self.opens_later or self.done)
 
 
-def homework_of(partner: User, now: datetime) -> HomeworkList:
-    """The partner's homework in three groups, in a fixed number of queries."""
-    query = _with_details(assignments_of(partner).order_by(Assignment.due_at, Assignment.id))
-    assignments = list(db.session.scalars(query))
+def _done_by(partner: User):
+    """Whether the partner's part of an assignment (their own, or the couple's joint answers)
+    has been submitted: the same rule as services.partner_state, in SQL."""
+    return exists().where(
+        Submission.assignment_id == Assignment.id,
+        Submission.respondent.in_([f"p{partner.id}", JOINT_RESPONDENT]),
+        Submission.status.in_(DONE_STATES),
+    )
+
+
+def _items(assignments, partner: User, now: datetime) -> list[HomeworkItem]:
     paused = partner.couple_id is not None and services.couple_is_locked(partner.couple_id)
-    homework = HomeworkList()
-    for assignment in assignments:
-        item = HomeworkItem(assignment, services.partner_state(assignment, partner, now))
+    items = [HomeworkItem(a, services.partner_state(a, partner, now)) for a in assignments]
+    for item in items:
         item.paused = paused and item.is_joint
-        if item.state in DONE_STATES:
-            homework.done.append(item)
-        elif assignment.opens_at > now:
+    return items
+
+
+def homework_to_do(partner: User, now: datetime, limit: int) -> list[HomeworkItem]:
+    """The first `limit` open assignments the partner has not submitted, soonest due first."""
+    query = assignments_of(partner).where(Assignment.opens_at <= now, ~_done_by(partner))
+    query = _with_details(query.order_by(Assignment.due_at, Assignment.id).limit(limit))
+    return _items(db.session.scalars(query), partner, now)
+
+
+def homework_of(partner: User, now: datetime, done_page: int = 1) -> HomeworkList:
+    """The partner's homework in three groups, in a fixed number of queries."""
+    pending = _with_details(
+        assignments_of(partner).where(~_done_by(partner)).order_by(Assignment.due_at, Assignment.id)
+    )
+    done = _with_details(
+        assignments_of(partner)
+        .where(_done_by(partner))
+        .order_by(Assignment.due_at.desc(), Assignment.id.desc())
+    )
+    page = db.paginate(done, page=done_page, per_page=DONE_PAGE_SIZE, error_out=False)
+    homework = HomeworkList(done=_items(page.items, partner, now), done_page=page)
+    for item in _items(db.session.scalars(pending), partner, now):
+        if item.assignment.opens_at > now:
             homework.opens_later.append(item)
         else:
             homework.to_do.append(item)
     homework.opens_later.sort(key=lambda item: (item.assignment.opens_at, item.assignment.id))
-    homework.done.reverse()  # the most recently due first
     return homework

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from workshop.extensions import db
 from workshop.homework.fields import MEASURES, check_answers, signals_risk
@@ -221,7 +222,12 @@ def save_answers(
     submission.last_edited_by_id = partner.id
     if submit:
         _mark_submitted(submission, now)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as raced:
+        # Another save of this very version (another tab, the other partner on a joint
+        # exercise) was written first: refuse this one like any stale save.
+        raise StaleDraft from raced
     return submission
 
 

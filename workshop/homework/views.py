@@ -39,7 +39,8 @@ REFUSED = {  # what the autosave answers when the assignment cannot take answers
 @bp.get("/homework")
 def list_assignments():
     """The partner's homework: to do, opening later, done."""
-    homework = queries.homework_of(current_user, utcnow())
+    done_page = request.args.get("page", 1, type=int)
+    homework = queries.homework_of(current_user, utcnow(), done_page)
     return render_template("homework/list_assignments.html", homework=homework)
 
 
@@ -102,6 +103,7 @@ def save_draft(assignment_id: int):
         db.session.rollback()
         return _refused(services.StaleDraft)
     except tuple(REFUSED) as refused:
+        db.session.rollback()  # a StaleDraft may come from a failed flush (a lost race)
         return _refused(type(refused))
     db.session.commit()
     return jsonify(

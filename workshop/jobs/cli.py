@@ -36,3 +36,7 @@ def _preload() -> None:
     alone takes most of a second)."""
     with contextlib.suppress(ImportError):  # reports are one kind of job among others
         import workshop.reporting.services  # noqa: F401
+        from workshop.reporting import render
+
+        # WeasyPrint itself, its fonts and the parsed print CSS: inherited by each job's fork.
+        render.warm_up()

@@ -28,7 +28,7 @@ def home_data(user: User) -> dict:
     return {
         "couple": couple_with_partners(user.couple_id),
         "sessions": scheduling_queries.upcoming_sessions(user, utcnow(), limit=HOME_LIST_LENGTH),
-        "homework_to_do": homework_queries.homework_of(user, utcnow()).to_do[:HOMEWORK_ON_HOME],
+        "homework_to_do": homework_queries.homework_to_do(user, utcnow(), HOMEWORK_ON_HOME),
     }
 
 

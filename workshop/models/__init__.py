@@ -1,6 +1,13 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
-from workshop.models.auth import AccountToken, LoginSession, TokenPurpose
+from workshop.models.auth import (
+    AccountToken,
+    LoginSession,
+    PendingStep,
+    RecoveryCode,
+    TokenPurpose,
+    TwoFactorCredential,
+)
 from workshop.models.curriculum import Stage
 from workshop.models.homework import (
     JOINT_RESPONDENT,
@@ -78,6 +85,9 @@ __all__ = [
     "WorkshopStatus",
     "Couple",
     "LoginSession",
+    "PendingStep",
+    "RecoveryCode",
+    "TwoFactorCredential",
     "PAPER_SIZES",
     "Practice",
     "Report",

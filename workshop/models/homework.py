@@ -6,6 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from workshop.crypto import EncryptedJSON
 from workshop.extensions import db
 from workshop.models.curriculum import Stage
 from workshop.models.people import Couple, User
@@ -101,7 +102,7 @@ class Assignment(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     extra_instructions: Mapped[str] = mapped_column(Text, default="")
-    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     workshop: Mapped[Workshop] = relationship()
@@ -125,18 +126,24 @@ class Submission(db.Model):
     respondent: Mapped[str] = mapped_column(String(20))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=SubmissionStatus.DRAFT, index=True)
-    answers: Mapped[dict] = mapped_column(JSON, default=dict)
-    last_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Encrypted: private answers and safety check-ins are among the most sensitive data here.
+    answers: Mapped[dict] = mapped_column(EncryptedJSON, default=dict)
+    last_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     feedback: Mapped[str] = mapped_column(Text, default="")
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     # Raised on every save; a save made on an older version is refused (two tabs, one draft).
     version: Mapped[int] = mapped_column(default=1)
 
     assignment: Mapped[Assignment] = relationship(back_populates="submissions")
     partner: Mapped[User | None] = relationship(foreign_keys=[partner_id])
+
+    # The services raise `version` themselves; the mapper adds "WHERE version = <as read>" to
+    # every UPDATE, so of two saves of one version that race, the later fails (StaleDataError)
+    # instead of overwriting the first or submitting twice.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class MeasurePoint(db.Model):
@@ -163,7 +170,7 @@ class SafetyFlag(db.Model):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     submission: Mapped[Submission] = relationship()
 

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from workshop.extensions import db
@@ -34,6 +34,8 @@ class Practice(db.Model):
     paper_size: Mapped[str] = mapped_column(String(10), default="A4", server_default="A4")
     logo: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     logo_mime: Mapped[str | None] = mapped_column(String(20))
+    # Counselors and admins without two-factor sign-in must set it up at their next login.
+    require_staff_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     users: Mapped[list["User"]] = relationship(back_populates="practice")
 

@@ -42,11 +42,14 @@ class Report(db.Model):
     # Relative to REPORTS_DIR, so the archive can move with its folder.
     file_path: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64))
+    # sha256 of the data (and report templates) the PDF was rendered from: the same digest
+    # again means nothing changed, and the archived file is served instead of a new render.
+    data_sha256: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int]
-    generated_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    generated_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     generated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
 
     workshop: Mapped[Workshop] = relationship()
     couple: Mapped[Couple | None] = relationship()

@@ -113,7 +113,7 @@ class WorkshopSession(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=SessionStatus.SCHEDULED)
     # RFC 5545 SEQUENCE: raised on every change a calendar client must notice.
     ics_sequence: Mapped[int] = mapped_column(default=0)
-    overlap_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    overlap_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -154,7 +154,7 @@ class Attendance(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id"), index=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     session: Mapped[WorkshopSession] = relationship(back_populates="attendance")

@@ -7,6 +7,7 @@ their text; the rest is carried into the new format's first section under its ol
 
 from dataclasses import dataclass
 
+from workshop.forms import UNSTORABLE_TEXT_MESSAGE, has_unstorable_text
 from workshop.models import NoteFormat
 
 SECTION_MAX_LENGTH = 10_000
@@ -125,6 +126,8 @@ def check_sections(fmt: Format, sections: dict[str, str]) -> dict[str, str]:
     errors = {}
     for key in fmt.keys:
         message = length_error(sections.get(key, ""))
+        if has_unstorable_text(sections.get(key)):
+            message = UNSTORABLE_TEXT_MESSAGE  # the same rule as every form (workshop/forms.py)
         if message:
             errors[key] = message
     return errors

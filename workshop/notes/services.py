@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from workshop import audit
 from workshop.audit import Action
@@ -110,6 +112,7 @@ def save_draft(
     note.sections = dict(cleaned)  # a new dict: JSON columns do not see changes made in place
     note.version += 1
     note.updated_at = utcnow()
+    _flush_or_stale(StaleNote(None))
     if not autosave or not _edit_recorded_lately(note, author):
         audit.record(author, Action.NOTE_EDITED, NOTE, note.id, couple.id)
     return note
@@ -133,9 +136,18 @@ def _create(author, session, couple, fmt: Format, sections: dict, seen_version: 
         version=1,
     )
     db.session.add(note)
-    db.session.flush()
+    _flush_or_stale(StaleNote(None))  # two first saves at once: one note, the other refused
     audit.record(author, Action.NOTE_CREATED, NOTE, note.id, couple.id)
     return note
+
+
+def _flush_or_stale(stale: NoteError) -> None:
+    """Write now; a lost race (the row changed since it was read, or a twin row was inserted
+    first) becomes the same refusal as an out-of-date form. The view rolls back."""
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as raced:
+        raise stale from raced
 
 
 def _texts(sections: dict) -> dict[str, str]:
@@ -221,7 +233,7 @@ def save_summary(
     saved.updated_by_id = counselor.id
     saved.updated_at = utcnow()
     saved.version += 1
-    db.session.flush()
+    _flush_or_stale(StaleSummary(None))
     audit.record(counselor, Action.SUMMARY_EDITED, SUMMARY, saved.id, couple.id)
     return saved
 

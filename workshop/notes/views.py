@@ -225,11 +225,12 @@ def edit_summary(couple_id: int):
             form.next_steps.data,
             seen_version(form.version.data),
         )
-    except services.StaleSummary as stale:
+    except services.StaleSummary:
         db.session.rollback()
+        latest = queries.summary_of(couple.id)  # after a lost race, the row that won
         form.form_errors.append(STALE_SUMMARY)
-        form.version.data = stale.latest.version if stale.latest else 0
-        return render_summary_form(form, couple, stale.latest, saved_elsewhere=True, status=409)
+        form.version.data = latest.version if latest else 0
+        return render_summary_form(form, couple, latest, saved_elsewhere=True, status=409)
     db.session.commit()
     flash("Progress summary saved. The couple will see it in their next report.", "success")
     return redirect(url_for("notes.edit_summary", couple_id=couple.id))

@@ -56,3 +56,20 @@ class BrandingForm(BaseForm):
     )
     remove_logo = BooleanField("Remove the current logo (reports show the standard mark)")
     submit = SubmitField("Save branding")
+
+
+class SignInPolicyForm(BaseForm):
+    require_staff_two_factor = BooleanField(
+        "Require two-factor sign-in for all counselors and administrators",
+        description=(
+            "Staff without it are asked to set it up right after their password at their next "
+            "login, before they reach anything else. Partners may choose it for themselves."
+        ),
+    )
+    submit = SubmitField("Save")
+
+
+class AccountStatusForm(BaseForm):
+    """The button that disables or re-enables an account (nothing to type)."""
+
+    submit = SubmitField("Disable")

@@ -1,6 +1,14 @@
 """Rules for running a practice: inviting staff, branding its reports."""
 
-from workshop.auth.services import find_user_by_email, normalise_email, send_invitation
+from workshop import audit
+from workshop.audit import Action
+from workshop.auth.services import (
+    find_user_by_email,
+    normalise_email,
+    retire_links,
+    send_invitation,
+)
+from workshop.auth.sessions import end_all_sessions_of
 from workshop.extensions import db
 from workshop.models import Role, User
 
@@ -99,3 +107,27 @@ def update_branding(
         practice.logo = None
         practice.logo_mime = None
     db.session.flush()
+
+
+# --- sign-in: the two-factor policy, disabled accounts -------------------------------------------
+
+
+def set_sign_in_policy(admin: User, require_staff_two_factor: bool) -> None:
+    """Whether the admin's practice requires two-factor sign-in for staff (from next login)."""
+    admin.practice.require_staff_two_factor = require_staff_two_factor
+
+
+def disable_account(admin: User, account: User) -> None:
+    """Stop the account from logging in, and end its logins everywhere at once."""
+    if account.id == admin.id:
+        raise ValueError("an admin cannot disable their own account")
+    account.is_active = False
+    end_all_sessions_of(account)
+    retire_links(account)  # a reset link sent earlier must not open the account again
+    audit.record(admin, Action.ACCOUNT_DISABLED, "user", account.id, account.couple_id)
+
+
+def enable_account(admin: User, account: User) -> None:
+    """Let the account log in again (with its own password; no session comes back)."""
+    account.is_active = True
+    audit.record(admin, Action.ACCOUNT_ENABLED, "user", account.id, account.couple_id)

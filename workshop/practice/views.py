@@ -1,15 +1,31 @@
 """The admin's pages: the practice's counselors and invitations, and its report branding."""
 
-import base64
+from pathlib import Path
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from workshop.extensions import db
 from workshop.forms import keeps_typed_input
 from workshop.main.queries import practice_staff
 from workshop.practice import queries, services
-from workshop.practice.forms import BrandingForm, InviteCounselorForm, ResendInvitationForm
+from workshop.practice.forms import (
+    AccountStatusForm,
+    BrandingForm,
+    InviteCounselorForm,
+    ResendInvitationForm,
+    SignInPolicyForm,
+)
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
@@ -72,10 +88,20 @@ def edit_branding():
             db.session.commit()
             flash("Branding saved. Reports generated from now on use it.", "success")
             return redirect(url_for("practice.edit_branding"))
-    logo_url = None
-    if practice.logo_mime:
-        logo_url = f"data:{practice.logo_mime};base64,{base64.b64encode(practice.logo).decode()}"
+    # A URL of ours, not a data: URL: the Content-Security-Policy allows images from 'self' only.
+    logo_url = url_for("practice.show_logo") if practice.logo_mime else None
     return render_template("practice/edit_branding.html", form=form, logo_url=logo_url)
+
+
+@bp.get("/branding/logo")
+def show_logo():
+    """The admin's practice logo as uploaded (PNG or JPEG, checked at upload), or the standard
+    mark that reports show when there is none."""
+    practice = current_user.practice
+    if not practice.logo_mime:
+        mark = Path(current_app.root_path).parent / "reports" / "images" / "mark.svg"
+        return send_file(mark, mimetype="image/svg+xml")
+    return Response(practice.logo, mimetype=practice.logo_mime)
 
 
 def _uploaded_logo(upload) -> bytes | None:
@@ -86,3 +112,57 @@ def _uploaded_logo(upload) -> bytes | None:
         return upload.stream.read(services.LOGO_MAX_BYTES + 1)
     finally:
         upload.close()  # a large upload is spooled to a temporary file
+
+
+# --- sign-in: the two-factor policy, disabling accounts ------------------------------------------
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@keeps_typed_input
+def edit_sign_in_policy():
+    """The admin's own practice: whether staff must use two-factor sign-in."""
+    form = SignInPolicyForm(obj=current_user.practice)
+    if form.validate_on_submit():
+        services.set_sign_in_policy(current_user, form.require_staff_two_factor.data)
+        db.session.commit()
+        flash("Sign-in settings saved. They apply from each person's next login.", "success")
+        return redirect(url_for("practice.edit_sign_in_policy"))
+    return render_template("practice/edit_sign_in_policy.html", form=form)
+
+
+@bp.get("/partners")
+def list_partners():
+    """The practice's partner accounts, to disable or enable one."""
+    page = request.args.get("page", 1, type=int)
+    return render_template(
+        "practice/list_partners.html",
+        partners=queries.partner_accounts(current_user.practice_id, page),
+    )
+
+
+@bp.post("/accounts/<int:user_id>/disable")
+def disable_account(user_id: int):
+    """Disable a counselor's or partner's account: no login, and every session ends now."""
+    account = queries.get_account_or_404(user_id, current_user)
+    if AccountStatusForm().validate_on_submit() and account.is_active:
+        services.disable_account(current_user, account)
+        db.session.commit()
+        flash(f"{account.name}'s account is disabled and their sessions have ended.", "success")
+    return redirect(_account_list_for(account))
+
+
+@bp.post("/accounts/<int:user_id>/enable")
+def enable_account(user_id: int):
+    """Let a disabled account log in again."""
+    account = queries.get_account_or_404(user_id, current_user)
+    if AccountStatusForm().validate_on_submit() and not account.is_active:
+        services.enable_account(current_user, account)
+        db.session.commit()
+        flash(f"{account.name}'s account is enabled again.", "success")
+    return redirect(_account_list_for(account))
+
+
+def _account_list_for(account) -> str:
+    if account.is_staff:
+        return url_for("practice.list_counselors")
+    return url_for("practice.list_partners")

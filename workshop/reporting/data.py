@@ -103,18 +103,41 @@ def _measure_points(workshop_id: int, couple_ids: list[int]) -> list[tuple]:
 
     is_private: an individual answer the other partner may never read, so the couple's own
     report must not show it either (the counselor's edition does)."""
+    query = _measure_points_query(couple_ids).where(Assignment.workshop_id == workshop_id)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def _measure_points_query(couple_ids: list[int]):
     is_private = (ExerciseVersion.mode == AnswerMode.INDIVIDUAL) & (
         ExerciseVersion.visibility == Visibility.PRIVATE
     )
-    query = (
+    return (
         select(MeasurePoint, ExerciseVersion.is_safety_check, is_private)
         .join(Submission, MeasurePoint.submission_id == Submission.id)
         .join(Assignment, Submission.assignment_id == Assignment.id)
         .join(ExerciseVersion, Assignment.exercise_version_id == ExerciseVersion.id)
-        .where(Assignment.workshop_id == workshop_id, MeasurePoint.couple_id.in_(couple_ids))
+        .where(MeasurePoint.couple_id.in_(couple_ids))
         .order_by(MeasurePoint.recorded_at, MeasurePoint.id)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+
+
+def couple_measures(couple: Couple, workshop_ids: list[int]) -> dict[int, list[dict]]:
+    """The couple edition's charts for each of these workshops, in one query: what the
+    progress pages show, without gathering a whole report per workshop. `couple.partners`
+    should be loaded already."""
+    partners = [{"id": p.id, "name": p.name, "first_name": p.first_name} for p in couple.partners]
+    query = (
+        _measure_points_query([couple.id])
+        .add_columns(Assignment.workshop_id)
+        .where(Assignment.workshop_id.in_(workshop_ids))
+    )
+    points = defaultdict(list)
+    for point, is_safety, is_private, workshop_id in db.session.execute(query):
+        points[workshop_id].append((point, is_safety, is_private))
+    return {
+        workshop_id: _measures(points[workshop_id], partners, counselor_edition=False)
+        for workshop_id in workshop_ids
+    }
 
 
 def _stage_titles() -> dict[int, dict]:

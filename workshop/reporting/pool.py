@@ -39,11 +39,9 @@ def render_pool(processes: int, paper_size: str = "A4") -> ProcessPoolExecutor:
 
 def warm_worker(paper_size: str) -> None:
     """Import WeasyPrint and parse the print CSS and fonts once, in a new worker process."""
-    import weasyprint  # noqa: F401 - imported once per worker, not per report
-
     from workshop.reporting import render
 
-    render._toolkit(paper_size)  # noqa: SLF001 - warm this process's cached stylesheets
+    render.warm_up((paper_size,))
 
 
 def render_in_worker(template_name: str, data: dict) -> bytes:

@@ -6,6 +6,7 @@ CSS() call. The print CSS and the font configuration are parsed once per thread 
 warm render pays only for layout.
 """
 
+import logging
 import mimetypes
 import threading
 from pathlib import Path
@@ -28,6 +29,9 @@ _jinja = Environment(
     lstrip_blocks=True,
 )
 _local = threading.local()
+# WeasyPrint logs every step of every render at INFO ("Step 2 - Fetching and parsing CSS"):
+# in production (INFO) that would be a dozen lines per report. Its warnings still show.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class ResourceRefused(ValueError):
@@ -84,6 +88,16 @@ def _toolkit(paper_size: str):
     if paper_size not in kit["css"]:
         kit["css"][paper_size] = _stylesheets(kit, paper_size)
     return kit
+
+
+def warm_up(paper_sizes=tuple(PAPER_SIZES)) -> None:
+    """Import WeasyPrint, build the font configuration and parse the print CSS now, once per
+    process (a render worker at start; gunicorn's master before it forks its workers), so no
+    report pays for them (seconds on a busy machine)."""
+    import weasyprint  # noqa: F401 - the import itself is what is warmed
+
+    for paper_size in paper_sizes:
+        _toolkit(paper_size)
 
 
 def _stylesheets(kit, paper_size: str) -> list:

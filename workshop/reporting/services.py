@@ -3,7 +3,9 @@
 The batch job calls generate_couple_report for each couple; keep its name and signature.
 """
 
+import functools
 import hashlib
+import json
 import os
 import re
 import secrets
@@ -19,7 +21,7 @@ from workshop.audit import Action
 from workshop.extensions import db
 from workshop.models import Couple, Report, ReportKind, User, Workshop, utcnow
 from workshop.reporting.data import build_couple_report
-from workshop.reporting.render import render_pdf
+from workshop.reporting.render import REPORTS_ROOT, render_pdf
 from workshop.reporting.workshop_data import build_workshop_report
 
 COUPLE_TEMPLATE = "couple_report.html"
@@ -38,9 +40,24 @@ def generate_couple_report(
     include_notes: bool = False,
 ) -> Report:
     """Render the couple's report (a new version), archive the file, add its row, audit it."""
+    return generate_or_reuse_couple_report(workshop, couple, counselor, edition, include_notes)[0]
+
+
+def generate_or_reuse_couple_report(
+    workshop: Workshop,
+    couple: Couple,
+    counselor: User,
+    edition: str = "couple",
+    include_notes: bool = False,
+) -> tuple[Report, bool]:
+    """(report, reused): the latest archived version when its data has not changed since it was
+    rendered (no render, no new version), else a new version rendered and archived."""
     gathered = gather_couple_report(workshop, couple, edition, include_notes)
+    unchanged = latest_unchanged_version(workshop.id, couple.id, gathered)
+    if unchanged is not None:
+        return unchanged, True
     pdf = render_couple_report(gathered.data)
-    return archive_couple_report(workshop, couple, counselor, gathered, pdf)
+    return archive_couple_report(workshop, couple, counselor, gathered, pdf), False
 
 
 class GatheredReport(NamedTuple):
@@ -49,6 +66,51 @@ class GatheredReport(NamedTuple):
     kind: ReportKind
     includes_notes: bool
     data: dict
+
+    def digest(self) -> str:
+        """What the PDF is made of: the data (but the day it is made on) and the templates."""
+        content = {key: value for key, value in self.data.items() if key != "generated_on"}
+        canonical = json.dumps(
+            [self.kind, self.includes_notes, content, templates_digest()],
+            sort_keys=True,
+            default=str,
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@functools.cache
+def templates_digest() -> str:
+    """A digest of every file under reports/ (templates, print CSS, images), once per process:
+    a deploy that changes how reports look makes every archived version out of date."""
+    digest = hashlib.sha256()
+    for path in sorted(REPORTS_ROOT.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(REPORTS_ROOT)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def latest_unchanged_version(
+    workshop_id: int, couple_id: int, gathered: GatheredReport
+) -> Report | None:
+    """The latest version of this edition, if it was rendered from the same data and its file
+    is still intact in the archive; None when a new render is needed."""
+    latest = db.session.scalar(
+        select(Report)
+        .where(
+            Report.kind == gathered.kind,
+            Report.workshop_id == workshop_id,
+            Report.couple_id == couple_id,
+        )
+        .order_by(Report.number.desc())
+        .limit(1)
+    )
+    if latest is None or latest.includes_notes != gathered.includes_notes:
+        return None
+    if latest.data_sha256 != gathered.digest() or read_report(latest) is None:
+        return None
+    return latest
 
 
 def gather_couple_report(
@@ -72,6 +134,7 @@ def archive_couple_report(
     """Archive a rendered couple report as a new version (file and row) and audit it."""
     report = _archive(workshop, couple.id, gathered.kind, pdf, counselor)
     report.includes_notes = gathered.includes_notes
+    report.data_sha256 = gathered.digest()
     audit.record(counselor, Action.REPORT_GENERATED, "report", report.id, couple.id)
     return report
 

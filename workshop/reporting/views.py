@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from workshop.extensions import db
 from workshop.reporting import forms, queries, services
-from workshop.reporting.data import build_couple_report
+from workshop.reporting.data import couple_measures
 from workshop.workshops.queries import get_workshop_or_404
 
 bp = Blueprint("reporting", __name__)
@@ -36,16 +36,19 @@ def generate_report(workshop_id: int, couple_id: int):
     form = forms.GenerateReportForm()
     if not form.validate_on_submit():
         return _couple_page(workshop, couple, form, status=400)
-    report = services.generate_couple_report(
+    report, reused = services.generate_or_reuse_couple_report(
         workshop, couple, current_user, form.edition.data, form.include_notes.data
     )
     db.session.commit()
-    flash(f"Report version {report.number} generated.", "success")
+    if reused:
+        flash(f"Nothing has changed since version {report.number}: it is still current.", "info")
+    else:
+        flash(f"Report version {report.number} generated.", "success")
     return redirect(url_for(".list_couple_reports", workshop_id=workshop.id, couple_id=couple.id))
 
 
 def _couple_page(workshop, couple, form, status=200):
-    progress = build_couple_report(couple.id, workshop.id)
+    measures = couple_measures(couple, [workshop.id])[workshop.id]
     reports = queries.reports_of(workshop.id, couple.id)
     page = render_template(
         "reporting/list_couple_reports.html",
@@ -53,7 +56,7 @@ def _couple_page(workshop, couple, form, status=200):
         couple=couple,
         form=form,
         reports=reports,
-        measures=progress["measures"],
+        measures=measures,
     )
     return page, status
 
@@ -107,9 +110,8 @@ def generate_workshop_summary(workshop_id: int):
 def show_my_progress():
     """The partner's page: their couple's charts and the reports released to them."""
     workshops = queries.workshops_of_couple(current_user.couple_id)
-    progress = [
-        (w, build_couple_report(current_user.couple_id, w.id)["measures"]) for w in workshops
-    ]
+    measures = couple_measures(current_user.couple, [w.id for w in workshops]) if workshops else {}
+    progress = [(w, measures[w.id]) for w in workshops]
     return render_template(
         "reporting/show_my_progress.html",
         progress=progress,

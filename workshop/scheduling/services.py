@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, exists, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from workshop.extensions import db
 from workshop.models import (
@@ -212,6 +214,7 @@ def reschedule_session(
     if notifications.snapshot(session) == before:
         return False
     session.ics_sequence += 1
+    _flush_or_stale()
     notifications.session_changed(session, before)
     return True
 
@@ -266,6 +269,16 @@ def record_attendance(session: WorkshopSession, statuses: dict[int, str], user: 
             record = Attendance(session_id=session.id, partner_id=partner_id)
             db.session.add(record)
         record.status, record.recorded_by_id, record.recorded_at = status, user.id, utcnow()
+    _flush_or_stale()  # two first recordings of one partner at once: the later is refused
+
+
+def _flush_or_stale() -> None:
+    """Write now; a lost race (the row changed since it was read, or its twin was inserted
+    first) is refused like an out-of-date form (StaleEdit), never a 500. The view rolls back."""
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as raced:
+        raise StaleEdit from raced
 
 
 def _new_session(workshop, stages, starts_at, ends_at, confirmed_by) -> WorkshopSession:

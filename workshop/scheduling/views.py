@@ -21,6 +21,10 @@ STALE_MESSAGE = (
     "Someone else changed this session while you were editing. Your changes are below but were "
     "not saved: check the current time and place, then save again."
 )
+ATTENDANCE_RACED = (
+    "Someone else saved attendance for this session at the same moment, so yours was not "
+    "saved. Check the choices below, then save again."
+)
 
 
 @bp.route("/workshops/<int:workshop_id>/plan", methods=["GET", "POST"])
@@ -113,9 +117,14 @@ def record_attendance(session_id: int):
     form = forms.attendance_form(partners)
     if form.validate_on_submit():
         statuses = {p.id: getattr(form, f"partner_{p.id}").data for p in partners}
-        services.record_attendance(session, statuses, current_user)
-        db.session.commit()
-        flash("Attendance saved.", "success")
+        try:
+            services.record_attendance(session, statuses, current_user)
+        except services.StaleEdit:
+            db.session.rollback()
+            flash(ATTENDANCE_RACED, "error")
+        else:
+            db.session.commit()
+            flash("Attendance saved.", "success")
     else:
         flash("Choose present, absent or excused for every partner, then save again.", "error")
     return redirect(url_for("scheduling.show_session", session_id=session.id))
@@ -141,6 +150,7 @@ def edit_session(session_id: int):
         except services.ScheduleError as error:
             apply_schedule_error(form, error)
         except services.StaleEdit:
+            db.session.rollback()  # after a lost race: show the session as the winner left it
             form.form_errors.append(STALE_MESSAGE)
             form.version.data = session.version
         except services.SessionCancelled:

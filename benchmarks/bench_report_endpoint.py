@@ -1,0 +1,129 @@
+"""The couple report endpoint on practice-scale data, against WeasyPrint alone.
+
+Run by `make bench-reports` when BENCH_SCALE_DATABASE_URL names a PostgreSQL database holding
+`seed-scale` data (the one `make bench-web` fills and migrates), or on its own:
+
+    BENCH_SCALE_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/workshop_bench \\
+        .venv/bin/python benchmarks/bench_report_endpoint.py
+
+A counselor of the scale practice POSTs "Generate" on one couple's reports page, through the
+app (test client, in this process, WeasyPrint warm): each timed request renders afresh (the
+archived version's data digest is forgotten first), then the same request with nothing
+changed, which the archive answers. WeasyPrint alone is timed on the HTML of the same data.
+The target: the endpoint within 1.2x of WeasyPrint alone.
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from html import unescape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+RUNS = int(os.environ.get("BENCH_WARM_RUNS", "5"))
+TARGET = 1.2
+
+
+def endpoint_on_scale_data(database_url: str) -> None:
+    from benchmarks import bench_web
+
+    bench_web.DATABASE_URL = database_url
+    people = bench_web.scale_practice({})
+    if people is None:
+        print("No scale practice in that database: run `make bench-web` (or seed-scale) first.")
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-endpoint-") as folder:
+        app = _app(database_url, Path(folder))
+        client = _logged_in(app, people["emails"]["counselor"])
+        ids = people["ids"]
+        url = f"/workshops/{ids['workshop']}/couples/{ids['couple']}/reports"
+        token = _csrf(client, url)
+        fresh = [_post(app, client, url, token, forget=True) for _ in range(RUNS + 1)][1:]
+        unchanged = [_post(app, client, url, token, forget=False) for _ in range(RUNS)]
+        alone = _weasyprint_alone(app, ids["workshop"], ids["couple"])
+    print("Couple report endpoint on the scale data (PostgreSQL, one couple, 12 weeks)")
+    line("endpoint, data changed (median)", f"{statistics.median(fresh):.3f} s")
+    line("WeasyPrint alone on that HTML (median)", f"{alone:.3f} s")
+    ratio = statistics.median(fresh) / alone
+    line("endpoint / WeasyPrint alone", f"{ratio:.2f}x (target <= {TARGET}x)")
+    line("endpoint, data unchanged: archive", f"{statistics.median(unchanged) * 1000:.0f} ms")
+
+
+def line(label: str, value: str) -> None:
+    print(f"  {label:<44} {value}", flush=True)
+
+
+def _app(database_url: str, folder: Path):
+    from benchmarks.bench_web import BENCH_DATA_KEY
+    from workshop import create_app
+    from workshop.reporting import render
+
+    render.warm_up(("A4", "Letter"))  # as gunicorn's master does before forking
+    return create_app(
+        {
+            "ENV_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "DATA_ENCRYPTION_KEY": os.environ.get("DATA_ENCRYPTION_KEY", BENCH_DATA_KEY),
+            "REPORTS_DIR": str(folder / "reports"),
+            "MAIL_FILE_PATH": str(folder / "outbox"),
+        }
+    )
+
+
+def _csrf(client, url: str) -> str:
+    from benchmarks.bench_web import CSRF_META
+
+    page = client.get(url).get_data(as_text=True)
+    return unescape(CSRF_META.search(page).group(1))
+
+
+def _logged_in(app, email: str):
+    from workshop.scale import SCALE_PASSWORD
+
+    client = app.test_client()
+    token = _csrf(client, "/login")
+    form = {"email": email, "password": SCALE_PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=form).status_code == 302, f"login as {email} failed"
+    return client
+
+
+def _post(app, client, url: str, token: str, forget: bool) -> float:
+    """One "Generate" request; with `forget`, as if the data had changed since the last one."""
+    from sqlalchemy import update
+
+    from workshop.extensions import db
+    from workshop.models import Report
+
+    if forget:
+        with app.app_context():
+            db.session.execute(update(Report).values(data_sha256=None))
+            db.session.commit()
+    begin = time.perf_counter()
+    response = client.post(url, data={"edition": "couple", "csrf_token": token})
+    took = time.perf_counter() - begin
+    assert response.status_code == 302, f"generate answered {response.status_code}"
+    return took
+
+
+def _weasyprint_alone(app, workshop_id: int, couple_id: int) -> float:
+    from benchmarks.bench_reports import weasyprint_alone
+    from workshop.extensions import db
+    from workshop.models import Couple, Workshop
+    from workshop.reporting import render, services
+
+    with app.app_context():
+        workshop = db.session.get(Workshop, workshop_id)
+        gathered = services.gather_couple_report(workshop, db.session.get(Couple, couple_id))
+        html = render.render_html(services.COUPLE_TEMPLATE, gathered.data)
+    return statistics.median(weasyprint_alone(render, html) for _ in range(RUNS))
+
+
+if __name__ == "__main__":
+    url = os.environ.get("BENCH_SCALE_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        sys.exit("Set BENCH_SCALE_DATABASE_URL to a PostgreSQL database with seed-scale data.")
+    endpoint_on_scale_data(url)

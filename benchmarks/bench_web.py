@@ -1,0 +1,366 @@
+"""The web benchmark (`make bench-web`): the main pages against the framework's floor.
+
+Not a test. It serves the app exactly as production does (README, "Serving in production"):
+gunicorn with the config module `workshop.gunicorn_config` (several workers, --preload), on
+PostgreSQL, with Redis for the rate limits, WORKSHOP_ENV=production. Then it logs in a counselor,
+a partner and the practice's admin (one successful login each: the login limits count failures
+only, so they never get in the way) and loads every main page with wrk, 16 connections, a
+bounded time each, after `/healthz/live`: a route that touches no database, the floor.
+
+Per page it prints requests/s, p50 and p99 latency and the ratio of its requests/s to the
+floor's, and flags a page below 0.2 of the floor or with p99 at or above 100 ms (exit 1).
+
+    DATABASE_URL   PostgreSQL database to use (default .../workshop_bench, created if missing).
+                   Migrated; seeded with `seed-scale` once, when it holds no scale practice.
+    REDIS_URL      Redis for the rate limits (default redis://127.0.0.1:6379/0).
+    BENCH_SCALE    `seed-scale --scale` for a first seeding (default 1.0: 2,000 couples).
+    BENCH_SECONDS  load time per page (default 10); BENCH_CONNECTIONS (default 16).
+    WEB_CONCURRENCY and the other gunicorn settings: as in production.
+"""
+
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = ROOT / ".venv" / "bin"
+
+DATABASE_URL = os.environ.get(
+    "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/workshop_bench"
+)
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+SCALE = os.environ.get("BENCH_SCALE", "1.0")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+WRK = os.environ.get("WRK", shutil.which("wrk") or "/usr/bin/wrk")
+FLOOR_RATIO = 0.2
+P99_LIMIT_MS = 100.0
+# Benchmark-only keys: the benchmark database holds generated people, and its encrypted columns
+# must stay readable from one run to the next (set DATA_ENCRYPTION_KEY to use another).
+BENCH_SECRET_KEY = "benchmark-only-secret-key"  # noqa: S105 - never a production secret
+BENCH_DATA_KEY = "YmVuY2htYXJrLW9ubHktZGF0YS1rZXktMDEyMzQ1Njc="  # base64 of 32 ASCII bytes
+COOKIE = "workshop_session"
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+FLOOR = ("anonymous", "liveness probe (floor)", "/healthz/live")
+# (who, label, URL template): issue 9's main pages, each as the person who uses it.
+PAGES = [
+    ("counselor", "counselor home", "/"),
+    ("counselor", "agenda", "/agenda"),
+    ("counselor", "workshop page", "/workshops/{workshop}"),
+    ("counselor", "roster", "/workshops/{workshop}/roster"),
+    ("counselor", "homework grid + review queue", "/workshops/{workshop}/homework"),
+    ("counselor", "review queue, page 2", "/workshops/{workshop}/homework?page=2"),
+    ("counselor", "couple page", "/couples/{couple}"),
+    ("counselor", "couple progress + reports", "/workshops/{workshop}/couples/{couple}/reports"),
+    ("counselor", "notes timeline", "/couples/{couple}/notes"),
+    ("partner", "partner home", "/"),
+    ("partner", "partner assignments", "/homework"),
+    ("partner", "partner progress", "/my/progress"),
+    ("admin", "audit log", "/practice/audit"),
+]
+
+
+def environment(port: int) -> dict:
+    """The production environment the server (and the set-up commands) run with."""
+    return os.environ | {
+        "WORKSHOP_ENV": "production",
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", BENCH_SECRET_KEY),
+        "DATA_ENCRYPTION_KEY": os.environ.get("DATA_ENCRYPTION_KEY", BENCH_DATA_KEY),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+    }
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+def prepare_database(env: dict) -> None:
+    """Create the database if missing, migrate it, seed a scale practice once, ANALYZE."""
+    create_database_if_missing(DATABASE_URL)
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True)  # noqa: S603
+    if scale_practice(env) is None:
+        print(f"Seeding a practice at scale {SCALE} (once per database)...", flush=True)
+        seed = [*flask, "seed-scale", "--scale", SCALE]
+        subprocess.run(seed, env=env, cwd=ROOT, check=True)  # noqa: S603
+    analyze(DATABASE_URL)
+
+
+def _psycopg_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def create_database_if_missing(url: str) -> None:
+    import psycopg
+
+    base, _, name = _psycopg_url(url).rpartition("/")
+    name = name.split("?")[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+        if found.fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def analyze(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_psycopg_url(url), autocommit=True) as connection:
+        connection.execute("ANALYZE")
+
+
+def scale_practice(env: dict) -> dict | None:
+    """The newest scale practice: the emails to log in with and the ids the pages need."""
+    import psycopg
+
+    with psycopg.connect(_psycopg_url(DATABASE_URL)) as connection:
+        row = connection.execute(
+            "SELECT id FROM practice WHERE name LIKE 'Scale Practice %' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return _actors(connection, row[0])
+
+
+def _actors(connection, practice_id: int) -> dict:
+    """A counselor leading a running workshop with submissions waiting, one of its couples,
+    a partner of that couple, and the admin."""
+    workshop_id, counselor = connection.execute(
+        'SELECT w.id, u.email FROM workshop w JOIN "user" u ON u.id = w.lead_id'
+        " WHERE w.practice_id = %s AND w.status = 'active' ORDER BY w.id LIMIT 1",
+        (practice_id,),
+    ).fetchone()
+    (couple_id,) = connection.execute(
+        "SELECT couple_id FROM enrollment WHERE workshop_id = %s ORDER BY couple_id LIMIT 1",
+        (workshop_id,),
+    ).fetchone()
+    (partner,) = connection.execute(
+        'SELECT email FROM "user" WHERE couple_id = %s ORDER BY id LIMIT 1', (couple_id,)
+    ).fetchone()
+    (admin,) = connection.execute(
+        "SELECT email FROM \"user\" WHERE practice_id = %s AND role = 'admin' LIMIT 1",
+        (practice_id,),
+    ).fetchone()
+    return {
+        "emails": {"counselor": counselor, "partner": partner, "admin": admin},
+        "ids": {"workshop": workshop_id, "couple": couple_id},
+    }
+
+
+# --- the server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    """gunicorn exactly as production starts it (README), in its own process group."""
+    command = [str(BIN / "gunicorn"), "-c", "python:workshop.gunicorn_config", "wsgi:app"]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}")
+        try:
+            if request(port, "GET", "/healthz/live")[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    stop(server)
+    raise SystemExit("gunicorn did not answer /healthz/live within 60 s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def request(port: int, method: str, path: str, cookie: str = "", body: dict | None = None):
+    """(status, headers, text) of one request; redirects are not followed."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Cookie": f"{COOKIE}={cookie}"} if cookie else {}
+    data = None
+    if body is not None:
+        data = urlencode(body)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        connection.request(method, path, body=data, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read().decode(errors="replace")
+    finally:
+        connection.close()
+
+
+def session_cookie(headers) -> str | None:
+    for name, value in headers:
+        if name.lower() == "set-cookie" and value.startswith(f"{COOKIE}="):
+            return value.split(";", 1)[0].split("=", 1)[1]
+    return None
+
+
+def log_in(port: int, email: str, password: str) -> str:
+    """A logged-in session cookie: the login form's CSRF token, then the credentials."""
+    status, headers, page = request(port, "GET", "/login")
+    cookie = session_cookie(headers)
+    token = unescape(CSRF_META.search(page).group(1))
+    form = {"email": email, "password": password, "csrf_token": token}
+    status, headers, _ = request(port, "POST", "/login", cookie, form)
+    if status != 302:
+        raise SystemExit(f"login as {email} answered {status}, not a redirect")
+    return session_cookie(headers) or cookie
+
+
+# --- load ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    label: str
+    url: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: str
+
+
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _latency_ms(output: str, percentile: str) -> float:
+    match = re.search(rf"^\s*{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    return float(match.group(1)) * UNITS_MS[match.group(2)]
+
+
+def load(port: int, label: str, path: str, cookie: str) -> Result:
+    """wrk on one URL: CONNECTIONS connections on 2 threads for SECONDS seconds."""
+    command = [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+    if cookie:
+        command += ["-H", f"Cookie: {COOKIE}={cookie}"]
+    command.append(f"http://127.0.0.1:{port}{path}")
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    problems = re.findall(r"(Non-2xx or 3xx responses: \d+|Socket errors: [^\n]+)", output)
+    return Result(
+        label, path, rate, _latency_ms(output, "50"), _latency_ms(output, "99"), "; ".join(problems)
+    )
+
+
+def check_page(port: int, path: str, cookie: str) -> None:
+    """Refuse to time a page that does not answer 200 (a redirect to the login is fast)."""
+    status = request(port, "GET", path, cookie)[0]
+    if status != 200:
+        raise SystemExit(f"{path} answered {status} before the load: nothing to measure")
+
+
+def flags(result: Result, floor: float) -> list[str]:
+    found = []
+    if result.requests_per_second < FLOOR_RATIO * floor:
+        found.append(f"below {FLOOR_RATIO} of the floor")
+    if result.p99_ms >= P99_LIMIT_MS:
+        found.append(f"p99 >= {P99_LIMIT_MS:.0f} ms")
+    if result.errors:
+        found.append(result.errors)
+    return found
+
+
+def mean_floor(before: Result, after: Result) -> Result:
+    """The floor measured before and after the pages (the machine's load may drift between)."""
+    print(
+        f"\nfloor before the pages {before.requests_per_second:.1f} req/s,"
+        f" after {after.requests_per_second:.1f} req/s: the ratios use their mean"
+    )
+    return Result(
+        FLOOR[1],
+        FLOOR[2],
+        (before.requests_per_second + after.requests_per_second) / 2,
+        (before.p50_ms + after.p50_ms) / 2,
+        max(before.p99_ms, after.p99_ms),
+        "; ".join(filter(None, (before.errors, after.errors))),
+    )
+
+
+def print_table(floor: Result, results: list[Result]) -> int:
+    print(f"\n{'page':<31} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'÷floor':>7}  flags")
+    flagged = 0
+    for result in [floor, *results]:
+        ratio = result.requests_per_second / floor.requests_per_second
+        found = flags(result, floor.requests_per_second) if result is not floor else []
+        flagged += bool(found)
+        print(
+            f"{result.label:<31} {result.requests_per_second:>8.1f} {result.p50_ms:>8.1f}"
+            f" {result.p99_ms:>8.1f} {ratio:>7.2f}  {', '.join(found)}"
+        )
+    return flagged
+
+
+def describe_setup(env: dict) -> None:
+    from workshop import gunicorn_config
+
+    workers = env.get("WEB_CONCURRENCY") or gunicorn_config.workers
+    database = DATABASE_URL.rsplit("/", 1)[1]
+    print(
+        f"gunicorn -c python:workshop.gunicorn_config wsgi:app: {workers} workers"
+        f" x {gunicorn_config.threads} thread, preload; PostgreSQL {database};"
+        f" Redis rate limits; wrk {CONNECTIONS} connections, {SECONDS} s per page;"
+        f" {os.cpu_count()} CPUs"
+    )
+
+
+def main() -> int:
+    from workshop.scale import SCALE_PASSWORD
+
+    if not DATABASE_URL.startswith("postgresql"):
+        print("DATABASE_URL must name a PostgreSQL database (production runs on PostgreSQL).")
+        return 2
+    port = free_port()
+    env = environment(port)
+    prepare_database(env)
+    people = scale_practice(env)
+    describe_setup(env)
+    server = start_gunicorn(env, port)
+    try:
+        cookies = {"anonymous": ""}
+        cookies |= {
+            who: log_in(port, email, SCALE_PASSWORD) for who, email in people["emails"].items()
+        }
+        floor_before = load(port, FLOOR[1], FLOOR[2], "")
+        results = []
+        for who, label, template in PAGES:
+            path = template.format(**people["ids"])
+            check_page(port, path, cookies[who])
+            results.append(load(port, label, path, cookies[who]))
+            print(f"  {label}: {results[-1].requests_per_second:.1f} req/s", flush=True)
+        floor_after = load(port, FLOOR[1], FLOOR[2], "")
+    finally:
+        stop(server)
+    floor = mean_floor(floor_before, floor_after)
+    flagged = print_table(floor, results)
+    target = f"target: >= {FLOOR_RATIO} of the floor and p99 < {P99_LIMIT_MS:.0f} ms"
+    print(
+        f"\n{flagged} page(s) flagged ({target})" if flagged else f"\nAll pages meet the {target}"
+    )
+    return 1 if flagged else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

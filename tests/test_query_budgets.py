@@ -1,0 +1,157 @@
+"""Every main page costs the same, small number of SQL statements however big the practice.
+
+Two practices are generated with `seed-scale` into one database: a small one (one workshop of
+one couple, three sessions) and a larger one whose lists are longer than a page (21 workshops
+per counselor, 105 couples each, 12 notes per couple, hundreds of audit events, dozens of
+answers waiting for review). Each page is opened by the person who uses it in each practice;
+the statement counts must be equal (no query per row) and at most PAGE_BUDGET.
+"""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import _empty_tables, test_config
+from tests.helpers import Browser, counting_queries, text_of
+from workshop import create_app
+from workshop.extensions import db
+from workshop.main.queries import HOMEWORK_ON_HOME
+from workshop.models import Enrollment, Role, User, Workshop, WorkshopStatus
+from workshop.scale import SCALE_PASSWORD, ScaleSize, seed_scale
+
+PAGE_BUDGET = 15
+SMALL = ScaleSize(counselors=1, workshops=2, couples=2, weeks=3, homework_per_week=2)
+LARGE = ScaleSize(counselors=2, workshops=42, couples=210, weeks=12, homework_per_week=3)
+
+# (who opens it, URL template): the main pages of issue 9.
+MAIN_PAGES = [
+    ("counselor", "/"),
+    ("counselor", "/agenda"),
+    ("counselor", "/agenda/week"),
+    ("counselor", "/workshops/"),
+    ("counselor", "/workshops/{workshop}"),
+    ("counselor", "/workshops/{workshop}/roster"),
+    ("counselor", "/workshops/{workshop}/homework"),  # the grid and the review queue
+    ("counselor", "/workshops/{workshop}/homework?page=2"),
+    ("counselor", "/couples/"),
+    ("counselor", "/couples/{couple}"),
+    ("counselor", "/couples/{couple}/notes"),
+    ("counselor", "/workshops/{workshop}/couples/{couple}/reports"),  # progress and reports
+    ("partner", "/"),
+    ("partner", "/homework"),
+    ("partner", "/my/progress"),
+    ("admin", "/"),
+    ("admin", "/practice/audit"),
+]
+
+
+class Practice:
+    """One generated practice and a logged-in browser for each of its people."""
+
+    def __init__(self, app, size: ScaleSize):
+        self.app = app
+        with app.app_context():
+            self.ids, emails = self._seed(size)
+        self.browsers = {who: self._login(email) for who, email in emails.items()}
+
+    @staticmethod
+    def _seed(size: ScaleSize) -> tuple[dict, dict]:
+        practice_id = seed_scale(size).practice_id
+        db.session.commit()
+        workshop = db.session.scalar(
+            select(Workshop)
+            .where(Workshop.practice_id == practice_id, Workshop.status == WorkshopStatus.ACTIVE)
+            .order_by(Workshop.id)
+        )
+        couple_id = db.session.scalar(
+            select(Enrollment.couple_id)
+            .where(Enrollment.workshop_id == workshop.id)
+            .order_by(Enrollment.id)
+        )
+        partner, admin = (
+            db.session.scalar(select(User.email).where(*where).order_by(User.id))
+            for where in (
+                [User.couple_id == couple_id],
+                [User.practice_id == practice_id, User.role == Role.ADMIN],
+            )
+        )
+        emails = {"counselor": workshop.lead.email, "partner": partner, "admin": admin}
+        return {"workshop": workshop.id, "couple": couple_id}, emails
+
+    def _login(self, email: str) -> Browser:
+        browser = Browser(self.app.test_client())
+        assert browser.login(email, SCALE_PASSWORD).status_code == 302
+        return browser
+
+    def statements(self, who: str, template: str) -> list[str]:
+        url = template.format(**self.ids)
+        browser = self.browsers[who]
+        browser.get(url)  # warm up: a first visit may refresh the login's last-seen time
+        with counting_queries(self.app) as statements:
+            response = browser.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        assert "Page not found" not in text_of(response)
+        return list(statements)
+
+
+@pytest.fixture(scope="module")
+def practices(_schema, database_url, tmp_path_factory):
+    """The small and the large practice, made once for the whole module (seeding is the slow
+    part); the tables are emptied afterwards, as after any test."""
+    folder = tmp_path_factory.mktemp("budgets")
+    app = create_app(
+        test_config(
+            database_url,
+            MAIL_FILE_PATH=str(folder / "outbox"),
+            REPORTS_DIR=str(folder / "reports"),
+            RATELIMIT_ENABLED=False,
+        )
+    )
+    yield Practice(app, SMALL), Practice(app, LARGE)
+    with app.app_context():
+        _empty_tables()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(("who", "url"), MAIN_PAGES)
+def test_main_page_costs_the_same_few_statements_at_any_size(practices, who, url):
+    small, large = practices
+    few = small.statements(who, url)
+    many = large.statements(who, url)
+
+    assert few, "the listener saw no SQL: the count would prove nothing"
+    shown = f"{len(few)} statements small, {len(many)} large:\n" + "\n\n".join(many)
+    assert len(many) == len(few), shown
+    assert len(many) <= PAGE_BUDGET, shown
+
+
+# (who, list page): each shows one page of a list longer than a page in the large practice.
+PAGINATED = [
+    ("counselor", "/workshops/"),
+    ("counselor", "/couples/"),
+    ("counselor", "/couples/{couple}/notes"),
+    ("counselor", "/workshops/{workshop}/homework"),  # the review queue
+    ("partner", "/homework"),  # done homework
+    ("admin", "/practice/audit"),
+]
+
+
+@pytest.mark.parametrize(("who", "url"), PAGINATED)
+def test_long_lists_are_shown_a_page_at_a_time(practices, who, url):
+    _, large = practices
+    page = text_of(large.browsers[who].get(url.format(**large.ids)))
+
+    pages = re.search(r"Page 1 of (\d+)", page)
+    assert pages, "no pager on a list longer than a page"
+    assert int(pages.group(1)) > 1
+
+
+def test_the_partner_home_lists_only_the_next_homework_to_do(practices):
+    _, large = practices
+    home = large.browsers["partner"].get("/").get_data(as_text=True)
+    listed = re.findall(r'href="/homework/\d+"', home)
+
+    everything = large.browsers["partner"].get("/homework").get_data(as_text=True)
+    assert 1 <= len(listed) <= HOMEWORK_ON_HOME
+    assert len(re.findall(r'href="/homework/\d+"', everything)) > HOMEWORK_ON_HOME
