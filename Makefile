@@ -35,6 +35,12 @@ test: $(STAMP) $(HTML_CHECKER)
 	$(BIN)/bandit -r workshop -q  # each exception is justified in place with "# nosec BXXX"
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Only the browser tests: journeys in Chromium, axe and the HTML check (`make test` runs them too).
+# Screenshots of every page visited go to e2e-screenshots/ (E2E_SCREENSHOTS_DIR moves them).
+.PHONY: e2e
+e2e: $(STAMP) $(HTML_CHECKER)
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
@@ -47,6 +53,13 @@ clean:
 .PHONY: bench-reports
 bench-reports: $(STAMP)
 	$(BIN)/python benchmarks/bench_reports.py
+
+# EXPLAIN of every main page's SQL on PostgreSQL with `seed-scale` data (not part of the tests);
+# fails on a sequential scan of a large table. It EMPTIES the database named by
+# BENCH_DATABASE_URL (BENCH_REUSE=1 keeps the scale data of its previous run).
+.PHONY: bench-explain
+bench-explain: $(STAMP)
+	$(BIN)/python benchmarks/explain_main_pages.py
 
 # The web benchmark (not part of the tests): gunicorn as in production (workers, --preload,
 # workshop/gunicorn_config.py) on PostgreSQL with `seed-scale` data and Redis rate limits;

@@ -51,7 +51,8 @@ def test_selects_never_carry_required_without_an_empty_first_option(browser, wor
     assert not [s for s in selects if re.search(r"\brequired\b", s)]
 
 
-def test_every_page_loads_the_error_summary_focus_script(browser, world):
+def test_only_a_page_with_errors_loads_the_script_that_focuses_them(browser, world):
     browser.login(world.counselor)
-    page = text_of(browser.get("/couples/new"))
-    assert re.search(r'<script src="/static/js/error_summary[^"]*\.js" defer>', page)
+    script = r'<script src="/static/js/error_summary[^"]*\.js" defer>'
+    assert not re.search(script, text_of(browser.get("/couples/new")))
+    assert re.search(script, text_of(browser.post("/couples/new", {"first_name": ""})))

@@ -1,6 +1,7 @@
 """The production setup: gunicorn's config module, the database pool, the liveness probe."""
 
 import importlib
+import re
 import subprocess
 import sys
 
@@ -63,8 +64,9 @@ def test_gunicorn_accepts_the_config_module(tmp_path):
         },
     )
     assert result.returncode == 0, result.stderr
-    assert "preload_app                       = True" in result.stdout
-    assert "workers                           = 3" in result.stdout
+    assert re.search(r"^preload_app\s+= True$", result.stdout, re.MULTILINE)
+    assert re.search(r"^workers\s+= 3$", result.stdout, re.MULTILINE)
+    assert re.search(r"^control_socket_disable\s+= True$", result.stdout, re.MULTILINE)
 
 
 def test_postgresql_gets_a_sized_pool_from_the_environment(monkeypatch, tmp_path):

@@ -63,3 +63,15 @@ def when_ready(server) -> None:
     from workshop.reporting import render
 
     render.warm_up()
+
+
+def worker_exit(server, worker) -> None:
+    """Free WeasyPrint's fonts and stylesheets while their C libraries are still loaded: left
+    to the interpreter's shutdown, their finalizers can run in the wrong order and crash the
+    exiting worker (a harmless but alarming SIGSEGV in the log)."""
+    import gc
+
+    from workshop.reporting import render
+
+    render.forget_toolkit()
+    gc.collect()

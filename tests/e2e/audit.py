@@ -56,10 +56,7 @@ _watched: weakref.WeakSet = weakref.WeakSet()
 def audit_page(page, label: str) -> Path:
     """Fail on serious/critical axe violations; keep the page's HTML for the Nu checker (path)."""
     watch_documents(page.context)
-    violations = _axe.run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    ).response["violations"]
+    violations = axe_violations(page)
     blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
     for violation in violations:
         if violation not in blocking:
@@ -74,6 +71,12 @@ def audit_page(page, label: str) -> Path:
             pytrace=False,
         )
     return saved
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the page as it stands."""
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    return _axe.run(page, options=options).response["violations"]
 
 
 def describe_violation(violation: dict) -> str:

@@ -39,6 +39,7 @@ E2E_DIR = Path(__file__).resolve().parent
 SERVER_START_SECONDS = 60
 
 _skipped_browser_tests: list[str] = []
+_server_logs: list[Path] = []  # named in the summary: what the app printed (errors, requests)
 
 # axe on every audited page as it is visited; the Nu Html Checker once the session ends.
 html_check = audit.html_check
@@ -81,6 +82,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(
             f"every page the browser tests visited: {current_screenshots_dir()}"
         )
+    for log in _server_logs:
+        terminalreporter.write_line(f"the app server's log: {log}")
 
 
 def _free_port() -> int:
@@ -109,6 +112,15 @@ def _server_environment(folder: Path, url: str) -> dict:
 
 def _flask(*arguments: str) -> list[str]:
     return [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", *arguments]
+
+
+def _prepare(step: tuple[str, ...], environment: dict) -> None:
+    """Run one `flask` command of `make run` before serving; fail with what it printed."""
+    done = subprocess.run(  # noqa: S603 - our own venv's flask, fixed arguments
+        _flask(*step), cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        pytest.fail(f"`flask {' '.join(step)}` failed:\n{done.stdout}\n{done.stderr}")
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
@@ -142,10 +154,9 @@ def live_server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     environment = _server_environment(folder, url)
     for step in (("db", "upgrade"), ("seed-demo",)):
-        subprocess.run(  # noqa: S603 - our own venv's flask, fixed arguments
-            _flask(*step), cwd=PROJECT_ROOT, env=environment, check=True, capture_output=True
-        )
+        _prepare(step, environment)
     log = folder / "server.log"
+    _server_logs.append(log)
     with log.open("w") as log_file:
         process = subprocess.Popen(  # noqa: S603 - our own venv's flask, fixed arguments
             _flask("run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"),

@@ -25,6 +25,7 @@ class Person:
     who: str
     page: Page
     seen: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
     forbidden_texts: tuple[str, ...] = ()
     visits: int = 0
 
@@ -37,24 +38,26 @@ class Person:
     def close(self) -> None:
         self.page.context.close()
 
-    def arrive(self, label: str) -> None:
+    def arrive(self, label: str, audit: bool = True) -> None:
         """Record the page now shown: screenshot, accessibility audit, address, privacy check."""
         self.page.wait_for_load_state()
         self.visits += 1
         name = f"{self.who}-{self.visits:02d}-{label}"
         shoot(self.page, name)
-        audit_page(self.page, name)
+        if audit:
+            audit_page(self.page, name)
         self.seen.append(self.page.url)
+        self.labels.append(name)
         html = self.page.content()
         for text in self.forbidden_texts:
             assert text not in html, f"{self.who} was shown {text!r} on {self.page.url}"
 
-    def go(self, path: str, label: str, status: int = 200) -> None:
+    def go(self, path: str, label: str, status: int = 200, audit: bool = True) -> None:
         """Type an address into the bar, as a person following a bookmark would."""
         response = self.page.goto(path)
-        assert response is not None
+        assert response is not None, f"{self.who}: {path} did not load a page"
         assert response.status == status, f"{self.who}: {path} answered {response.status}"
-        self.arrive(label)
+        self.arrive(label, audit)
 
     def click_link(self, name, label: str, exact: bool | None = None) -> None:
         self.page.get_by_role("link", name=name, exact=exact).first.click()
@@ -79,9 +82,3 @@ class Person:
     def log_out(self) -> None:
         self.click_button(re.compile(r"^Log out"), "logged-out")
         self.expect_heading("Log in")
-
-    def status_of(self, url: str) -> int:
-        """What the server answers this person for an address typed into the bar."""
-        response = self.page.goto(url)
-        assert response is not None
-        return response.status

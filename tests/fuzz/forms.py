@@ -17,9 +17,10 @@ class _FormFields(HTMLParser):
     """The field names of each POST form on a page, by the form's action, and the values the
     page fills in (what a browser would send if the person changed nothing)."""
 
-    def __init__(self, page_path: str):
+    def __init__(self, page_path: str, method: str = "post"):
         super().__init__(convert_charrefs=True)
         self.page_path = page_path
+        self.method = method
         self.forms: dict[str, list[str]] = {}
         self.values: dict[str, dict[str, str]] = {}
         self._form: str | None = None
@@ -28,7 +29,7 @@ class _FormFields(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = {name: value or "" for name, value in attrs}
-        if tag == "form" and attributes.get("method", "get").lower() == "post":
+        if tag == "form" and attributes.get("method", "get").lower() == self.method:
             self._form = (attributes.get("action") or self.page_path).split("?")[0]
             self.forms.setdefault(self._form, [])
             self.values.setdefault(self._form, {})
@@ -98,9 +99,9 @@ def plausible(name: str, kind: str) -> str:
     return PLAUSIBLE.get(kind, "Plausible text")
 
 
-def post_forms(page_path: str, html: str) -> dict[str, list[str]]:
-    """{action path: field names} for every POST form of the page."""
-    parser = _FormFields(page_path)
+def post_forms(page_path: str, html: str, method: str = "post") -> dict[str, list[str]]:
+    """{action path: field names} for every POST (or GET) form of the page."""
+    parser = _FormFields(page_path, method)
     parser.feed(html)
     return parser.forms
 

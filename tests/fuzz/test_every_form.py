@@ -44,6 +44,11 @@ FUZZED_ROUTES = {
     "auth.login": FORM,
     "auth.logout": FORM,
     "auth.set_password": FORM,
+    "auth.second_factor": FORM,
+    "auth.enrol_at_login": FORM,
+    "auth.enrol_two_factor": FORM,
+    "auth.disable_two_factor": FORM,
+    "auth.regenerate_recovery_codes": FORM,
     "couples.add_couple": FORM,
     "couples.edit_partner": FORM,
     "couples.invite_partner": FORM,
@@ -68,6 +73,9 @@ FUZZED_ROUTES = {
     "practice.edit_branding": FORM,
     "practice.invite_counselor": FORM,
     "practice.resend_invitation": FORM,
+    "practice.edit_sign_in_policy": FORM,
+    "practice.disable_account": FORM,
+    "practice.enable_account": FORM,
     "reporting.generate_report": FORM,
     "reporting.generate_workshop_summary": FORM,
     "reporting.release_report": FORM,
@@ -262,3 +270,34 @@ def test_an_autosave_takes_any_json_without_a_server_error_or_a_change_of_owner(
     before = ownership_snapshot(app)
     autosave_anything()
     assert changed_ownership(before, ownership_snapshot(app)) == []
+
+
+@pytest.mark.parametrize("actor", ["partner", "counselor", "admin"])
+def test_every_search_and_filter_form_takes_any_text_without_a_server_error(
+    app,
+    world,
+    objects,  # noqa: F811
+    actor,
+):
+    """The GET forms (note search, audit log filters, ...) read their fields from the URL."""
+    browser, _ = logged_in(app, world, actor)
+    forms = {}
+    for endpoint, method, url in walked_routes(app, objects):
+        if method == "GET" and endpoint != "static":
+            response = browser.get(url)
+            if response.mimetype == "text/html":
+                forms |= post_forms(url, response.get_data(as_text=True), method="get")
+            response.close()
+    for action, fields in forms.items():
+        search_anything(browser, actor, action, fields)
+    print(f"{actor}: GET forms {sorted(forms)}")
+
+
+def search_anything(browser: Browser, actor: str, action: str, fields: list[str]) -> None:
+    @FUZZ
+    @given(values=st.dictionaries(st.sampled_from([*fields, "page"]), any_text, max_size=4))
+    def search(values):
+        response = browser.get(action, query_string=values)
+        assert response.status_code < 500, f"{actor} GET {action}?{values}"
+
+    search()

@@ -59,3 +59,11 @@ def test_gunicorn_master_warms_up_before_forking_its_workers(monkeypatch):
     monkeypatch.setattr(render, "warm_up", lambda *sizes: warmed.append(sizes))
     gunicorn_config.when_ready(server=None)
     assert warmed == [()]
+
+
+def test_an_exiting_gunicorn_worker_frees_its_fonts_first(monkeypatch):
+    render.warm_up(("A4",))
+    gunicorn_config.worker_exit(server=None, worker=None)
+    _refuse_set_up(monkeypatch)
+    with pytest.raises(SetUpAgain):  # nothing is left: the next render would set up again
+        render.render_pdf("couple_report.html", {"paper_size": "A4"})

@@ -149,6 +149,8 @@ def _looks_like_totp(code: str) -> bool:
 
 def _accept_totp(credential: TwoFactorCredential, code: str) -> None:
     """Check the code against the steps around now; refuse a step used before."""
+    if not _looks_like_totp(code):
+        raise WrongCode  # hmac.compare_digest raises TypeError on non-ASCII text (fuzz-found)
     totp = pyotp.TOTP(credential.secret)
     typed = _compact(code)
     now_step = int(current_time() // totp.interval)

@@ -100,6 +100,11 @@ def warm_up(paper_sizes=tuple(PAPER_SIZES)) -> None:
         _toolkit(paper_size)
 
 
+def forget_toolkit() -> None:
+    """Drop this thread's fonts and stylesheets (a worker about to exit frees them first)."""
+    _local.__dict__.pop("kit", None)
+
+
 def _stylesheets(kit, paper_size: str) -> list:
     from weasyprint import CSS
 

@@ -39,7 +39,8 @@ def generate_couple_report(
     edition: str = "couple",
     include_notes: bool = False,
 ) -> Report:
-    """Render the couple's report (a new version), archive the file, add its row, audit it."""
+    """The couple's report: a new version rendered, archived and audited, or the latest
+    version as it is when its data has not changed since (see generate_or_reuse_...)."""
     return generate_or_reuse_couple_report(workshop, couple, counselor, edition, include_notes)[0]
 
 
