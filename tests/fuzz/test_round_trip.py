@@ -90,6 +90,12 @@ TEXT_FORMS = [
     TextForm("practice.invite_counselor", "name", 120, lambda o: _latest(User, User.name)),
     TextForm("notes.write_note", "s_subjective", 5000, _note_section),
     TextForm(
+        "assignments.review_submission",
+        "feedback",
+        2000,
+        lambda o: _latest(Submission, Submission.feedback, Submission.id == o["submission_id"]),
+    ),
+    TextForm(
         "notes.edit_summary",
         "summary",
         2000,
