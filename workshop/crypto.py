@@ -11,7 +11,6 @@ worker processes receive plain dicts already decrypted and never touch the datab
 """
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -107,18 +106,15 @@ class EncryptedJSON(TypeDecorator):
         return None if value is None else json.loads(decrypt(value))
 
 
-@dataclass(frozen=True)
-class EncryptedColumn:
-    table: str
-    column: str
-
-
-# Every encrypted column, for key rotation (the migration keeps its own frozen copy).
-ENCRYPTED_COLUMNS = (
-    EncryptedColumn("session_note", "sections"),
-    EncryptedColumn("note_addendum", "text"),
-    EncryptedColumn("submission", "answers"),
-)
+def encrypted_columns(metadata) -> list[tuple[str, str]]:
+    """(table, column) of every encrypted column in the models, found by its type, so that
+    key rotation cannot forget a column added later (the migration keeps its own frozen copy)."""
+    return [
+        (table.name, column.name)
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if isinstance(column.type, EncryptedText | EncryptedJSON)
+    ]
 
 
 def rotate_column(connection: Connection, table, column: str, after_id: int, limit: int):
@@ -169,13 +165,13 @@ def rotate_all(batch_size: int = 500) -> dict[str, int]:
     from workshop.extensions import db
 
     rewritten = {}
-    for encrypted in ENCRYPTED_COLUMNS:
-        table = db.metadata.tables[encrypted.table]
-        name, after_id, total = f"{encrypted.table}.{encrypted.column}", 0, 0
+    for table_name, column in encrypted_columns(db.metadata):
+        table = db.metadata.tables[table_name]
+        name, after_id, total = f"{table_name}.{column}", 0, 0
         while True:
             with db.engine.begin() as connection:
                 seen, changed, after_id = rotate_column(
-                    connection, table, encrypted.column, after_id, batch_size
+                    connection, table, column, after_id, batch_size
                 )
             total += changed
             if seen < batch_size:

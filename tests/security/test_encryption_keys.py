@@ -12,12 +12,18 @@ from workshop import create_app
 from workshop.config import ConfigError, DevelopmentConfig, TestingConfig, finish_config
 from workshop.crypto import DecryptionError
 from workshop.extensions import db
-from workshop.models import NoteAddendum, SessionNote
+from workshop.models import NoteAddendum, SessionNote, TwoFactorCredential
 
 OLD_KEY = TestingConfig.DATA_ENCRYPTION_KEY
 NEW_KEY = Fernet.generate_key().decode()
 MARKER = "zqrotationmarker6610"
-TABLES = {"session_note": "sections", "note_addendum": "text", "submission": "answers"}
+TABLES = {
+    "session_note": "sections",
+    "note_addendum": "text",
+    "submission": "answers",
+    "two_factor_credential": "secret",
+}
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 def test_production_refuses_to_start_without_a_data_key(monkeypatch, tmp_path):
@@ -67,6 +73,9 @@ def private_text(app, world):
     [assignment] = build.give(workshop.id, [world.couple_id], "trust-understanding-causes")
     answers = {"factors": [MARKER], "my_part": MARKER, "trust_now": "4"}
     build.answer(assignment, world.partner_id, answers)
+    with app.app_context():
+        db.session.add(TwoFactorCredential(user_id=world.partner_id, secret=TOTP_SECRET))
+        db.session.commit()
 
 
 def app_with_keys(database_url, keys: str):
@@ -85,12 +94,14 @@ def readable_text(app) -> list[str]:
     with app.app_context():
         notes = [n.sections["plan"] for n in db.session.scalars(select(SessionNote))]
         addenda = [a.text for a in db.session.scalars(select(NoteAddendum))]
-        return notes + addenda
+        secrets = [c.secret for c in db.session.scalars(select(TwoFactorCredential))]
+        return notes + addenda + secrets
 
 
 def test_rotation_re_encrypts_everything_with_the_new_key(database_url, private_text):
     both = app_with_keys(database_url, f"{NEW_KEY},{OLD_KEY}")
-    assert readable_text(both) == [MARKER] * 4  # old values still read with the new list
+    expected = [MARKER] * 4 + [TOTP_SECRET]
+    assert readable_text(both) == expected  # old values still read with the new list
 
     rotated = both.test_cli_runner().invoke(args=["rotate-key", "--batch-size", "2"])
 
@@ -98,11 +109,13 @@ def test_rotation_re_encrypts_everything_with_the_new_key(database_url, private_
     assert "session_note.sections: 2 values re-encrypted" in rotated.output
     assert "note_addendum.text: 2 values re-encrypted" in rotated.output
     assert "submission.answers: 1 values re-encrypted" in rotated.output
+    # Two-factor secrets too: once the old key is gone, their owners must still sign in.
+    assert "two_factor_credential.secret: 1 values re-encrypted" in rotated.output
     stored = tokens(both)
-    assert len(stored) == 5
+    assert len(stored) == 6
     for token in stored:
         Fernet(NEW_KEY).decrypt(token.encode())  # the new key alone reads every value
-    assert readable_text(app_with_keys(database_url, NEW_KEY)) == [MARKER] * 4
+    assert readable_text(app_with_keys(database_url, NEW_KEY)) == expected
     with pytest.raises(DecryptionError):
         readable_text(app_with_keys(database_url, OLD_KEY))  # the old key alone no longer does
 
@@ -115,7 +128,7 @@ def test_rotating_again_rewrites_nothing(database_url, private_text):
     again = both.test_cli_runner().invoke(args=["rotate-key"])
 
     assert again.exit_code == 0
-    assert again.output.count(": 0 values re-encrypted") == 3
+    assert again.output.count(": 0 values re-encrypted") == len(TABLES)
     assert tokens(both) == before
 
 
