@@ -84,7 +84,9 @@ def test_a_counselor_token_does_not_open_a_couple_feed(client, feed_world, feed_
 def test_a_feed_needs_no_login_and_is_not_cached_by_others(client, feed_world, feed_path):
     response = client.get(feed_path(feed_world.partner))
     assert response.status_code == 200
-    assert "private" in response.headers["Cache-Control"]
+    # Every response with client data is "no-store" (workshop/headers.py): stricter than the
+    # feed's own "private", so no shared cache (nor the client's) keeps a copy.
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_anonymous_visitors_are_sent_to_login(client):
