@@ -80,6 +80,8 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=30)
         server_errors = print_traffic(work / "access.log")
+        if server_errors:
+            print_server_exceptions(work / "gunicorn.log")
     print(f"\nwapiti scan finished in {time.monotonic() - started:.0f} s")
     return report(findings) or (1 if server_errors else 0)
 
@@ -167,7 +169,7 @@ def start_server(env: dict, port: int, certificate: Path, key: Path, work: Path)
             "--access-logfile",
             str(work / "access.log"),
             "--access-logformat",
-            "%(m)s %(s)s",
+            "%(m)s %(s)s",  # method and status only: the counts stay short
             "--bind",
             f"127.0.0.1:{port}",
             "--certfile",
@@ -269,6 +271,15 @@ def print_traffic(access_log: Path) -> int:
     if server_errors:
         print(f"{server_errors} server errors (5xx): see the findings below")
     return server_errors
+
+
+def print_server_exceptions(server_log: Path, context_lines: int = 40) -> None:
+    """The app's own report of each 5xx (request line and traceback), so a failed scan in CI
+    says what broke without the temporary folder it ran in."""
+    lines = server_log.read_text().splitlines()
+    for index, line in enumerate(lines):
+        if "Exception on " in line:
+            print("\n".join(lines[index : index + context_lines]))
 
 
 def findings_of(report: dict, actor: str) -> list[dict]:
