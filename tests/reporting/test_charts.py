@@ -3,7 +3,7 @@
 import re
 from datetime import date
 
-from workshop.reporting.charts import Series, line_chart
+from workshop.reporting.charts import NARROW_WIDTH, Series, line_chart
 
 
 def test_chart_draws_one_line_per_partner_with_every_point():
@@ -69,3 +69,17 @@ def test_dates_a_day_apart_share_one_label_instead_of_overlapping():
     assert "19 Oct" not in svg  # too close to 18 Oct to print both
     assert "15 Nov" in svg
     assert ">10<" in svg  # the top of the scale is labelled
+
+
+def test_the_narrow_drawing_for_phones_keeps_everything_inside_its_width():
+    weeks = [(date(2026, 1, 1 + 7 * week), week % 10 + 1) for week in range(4)]
+    chart = line_chart(
+        "Hope", [Series("Alex", weeks), Series("Sam", weeks)], (1, 10), width=NARROW_WIDTH
+    )
+    assert f'viewBox="0 0 {NARROW_WIDTH} 250"' in chart
+    xs = [float(x) for x in re.findall(r'\bx2?="([\d.]+)"', chart)]
+    xs += [float(p.split(",")[0]) for p in " ".join(re.findall(r'points="([^"]+)"', chart)).split()]
+    assert xs
+    assert max(xs) <= NARROW_WIDTH  # nothing is drawn off the narrow canvas
+    labels = re.findall(r">(\d\d [A-Z][a-z]{2})</text>", chart)
+    assert 2 <= len(labels) <= 4  # fewer date labels than the wide drawing, never overlapping

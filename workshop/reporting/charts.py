@@ -11,6 +11,9 @@ from html import escape
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 640, 250
+# The web pages also draw each chart this narrow, for phones: the wide one scaled down to a
+# phone's width would shrink its labels to about 5 px.
+NARROW_WIDTH = 330
 LEFT, RIGHT, TOP, BOTTOM = 48, 18, 40, 44
 # Two partners: told apart by colour AND by dash and marker, so a grey print still works.
 STYLES = [
@@ -41,13 +44,14 @@ def _fmt(number: float) -> str:
 class _Frame:
     """Maps days and values to SVG coordinates inside the plot area."""
 
-    def __init__(self, days: list[date], y_range: tuple[float, float]):
+    def __init__(self, days: list[date], y_range: tuple[float, float], width: int):
+        self.width = width
         self.first, self.last = min(days), max(days)
         self.low, self.high = y_range if y_range[1] > y_range[0] else (y_range[0], y_range[0] + 1)
 
     def x(self, day: date) -> float:
         span = (self.last - self.first).days
-        width = WIDTH - LEFT - RIGHT
+        width = self.width - LEFT - RIGHT
         if span == 0:
             return LEFT + width / 2
         return LEFT + width * (day - self.first).days / span
@@ -64,21 +68,22 @@ def line_chart(
     y_range: tuple[float, float],
     y_label: str = "",
     empty_text: str = "No answers yet.",
+    width: int = WIDTH,
 ) -> Markup:
     """An accessible SVG chart of each series over time (a short message when there is no data)."""
     days = sorted({day for s in series for day, _ in s.points})
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="line-chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {width} {HEIGHT}" width="{width}" height="{HEIGHT}" '
         f'aria-label="{_e(title)}"><title>{_e(title)}</title>'
     )
     if not days:
         message = (
-            f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" '
+            f'<text x="{width / 2}" y="{HEIGHT / 2}" text-anchor="middle" '
             f'font-size="13" fill="#5b667a">{_e(empty_text)}</text>'
         )
         return Markup(head + message + "</svg>")  # nosec B704 # noqa: S704 - escaped parts
-    frame = _Frame(days, y_range)
+    frame = _Frame(days, y_range, width)
     parts = [head, *_y_axis(frame, y_label), *_x_axis(frame, days), *_legend(series)]
     for index, one in enumerate(series):
         parts += _line(frame, one, STYLES[index % len(STYLES)])
@@ -90,7 +95,7 @@ def _y_axis(frame: _Frame, y_label: str) -> list[str]:
     for value in _ticks(frame.low, frame.high):
         y = frame.y(value)
         parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{frame.width - RIGHT}" y2="{y:.1f}" '
             f'stroke="#d8dee8" stroke-width="1"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
             f'fill="#3b4558">{_fmt(value)}</text>'
@@ -121,10 +126,11 @@ MIN_LABEL_GAP = 44  # px between date labels, so "18 Oct" and "19 Oct" never ove
 def _x_axis(frame: _Frame, days: list[date]) -> list[str]:
     base = HEIGHT - BOTTOM
     parts = [
-        f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" '
+        f'<line x1="{LEFT}" y1="{base}" x2="{frame.width - RIGHT}" y2="{base}" '
         f'stroke="#3b4558" stroke-width="1"/>'
     ]
-    every = max(1, -(-len(days) // MAX_X_TICKS))
+    most_ticks = max(2, MAX_X_TICKS * frame.width // WIDTH)
+    every = max(1, -(-len(days) // most_ticks))
     last_x = None
     for day in days[::every]:
         x = frame.x(day)
@@ -136,7 +142,8 @@ def _x_axis(frame: _Frame, days: list[date]) -> list[str]:
             f'fill="#3b4558">{_e(day.strftime("%d %b"))}</text>'
         )
     parts.append(
-        f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2}" y="{HEIGHT - 6}" text-anchor="middle" '
+        f'<text x="{LEFT + (frame.width - LEFT - RIGHT) / 2}" y="{HEIGHT - 6}" '
+        f'text-anchor="middle" '
         f'font-size="11" fill="#3b4558">Date answered</text>'
     )
     return parts

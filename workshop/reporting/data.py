@@ -340,6 +340,9 @@ def _measure(key, label, scale, series) -> dict:
         "scale_max": scale[1],
         "latest": [{"name": s.label, "value": v} for s, v in zip(series, latest, strict=True)],
         "chart": charts.line_chart(f"{label} over time", series, scale, y_label=label),
+        "chart_narrow": charts.line_chart(
+            f"{label} over time", series, scale, y_label=label, width=charts.NARROW_WIDTH
+        ),
     }
 
 
