@@ -155,3 +155,37 @@ def test_attendance_recorded_twice_at_once_is_refused_not_a_500(app, build, worl
             select(Attendance.status).where(Attendance.session_id == session_id)
         )
         assert list(recorded) == ["present"]
+
+
+def test_removing_a_session_racing_an_attendance_record_keeps_both(
+    app, build, world, workshop, monkeypatch
+):
+    """Found by the wapiti scan: the removal's "nothing recorded yet" check passed, another
+    request recorded attendance, then the delete hit it (a 500). Now it is refused."""
+    session_id = workshop.session_ids[1]
+    check = scheduling._refuse_if_recorded
+
+    def check_then_attendance_arrives(session):
+        check(session)
+        committed_elsewhere(
+            insert(Attendance).values(
+                session_id=session_id,
+                partner_id=partner_id,
+                status="present",
+                recorded_by_id=counselor_id,
+            )
+        )
+
+    monkeypatch.setattr(scheduling, "_refuse_if_recorded", check_then_attendance_arrives)
+    with app.app_context():
+        partner_id = db.session.get(Couple, world.couple_id).partners[0].id
+        counselor_id = user_id(world.counselor)
+        session = db.session.get(WorkshopSession, session_id)
+        with pytest.raises(scheduling.SessionLocked):
+            scheduling.remove_session(session)
+        db.session.rollback()
+        assert db.session.get(WorkshopSession, session_id) is not None
+        recorded = db.session.scalars(
+            select(Attendance.status).where(Attendance.session_id == session_id)
+        )
+        assert list(recorded) == ["present"]

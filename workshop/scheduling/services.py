@@ -235,6 +235,12 @@ def remove_session(session: WorkshopSession) -> None:
     # Reminders already sent for it are no history worth a foreign key that blocks the delete.
     db.session.execute(delete(SessionReminder).where(SessionReminder.session_id == session.id))
     db.session.delete(session)
+    try:
+        db.session.flush()
+    except IntegrityError as raced:
+        # Another request recorded attendance or a note between the check above and this
+        # delete: the session is part of the record now, so it stays (the view rolls back).
+        raise SessionLocked from raced
 
 
 def merge_with_next(session: WorkshopSession) -> WorkshopSession:

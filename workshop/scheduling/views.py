@@ -223,18 +223,21 @@ def _run_action(action, success: str, back: str):
     try:
         action()
     except services.SessionLocked:
+        db.session.rollback()  # nothing of a refused action is kept, nor its emails
         flash(
             "That session has been held or has attendance recorded; it can no longer be moved, "
             "merged or removed. Cancel it instead if it did not take place.",
             "error",
         )
     except services.SessionCancelled:
+        db.session.rollback()
         flash(
             "That session is cancelled, so its stages stay with it. Add a new session to "
             "cover them.",
             "error",
         )
     except services.NoNeighbour:
+        db.session.rollback()
         flash("There is no session on that side.", "error")
     else:
         db.session.commit()
