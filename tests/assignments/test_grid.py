@@ -241,3 +241,21 @@ def test_the_review_page_costs_the_same_unanswered_or_flagged(app, counselor, hw
     assert statements_for(app, counselor, f"/assignments/{first}") == statements_for(
         app, counselor, f"/assignments/{flagged}"
     )
+
+
+def test_names_on_the_grid_and_in_the_queue_are_text_not_markup(counselor, hw, world):
+    hw.library()
+    tricky = hw.couple(names=("<b>Bo</b> Smith", "Al & Co"))
+    workshop = hw.workshop(title="Names", couples=(tricky,))
+    [given] = hw.give(workshop.id, [tricky])
+    hw.answer(given, hw.partner_ids(tricky)[0], STAND_ANSWERS)
+
+    page = counselor.get(grid_url(workshop.id)).get_data(as_text=True)
+
+    assert "<b>Bo</b>" not in page
+    assert cell_states(page, given) == [
+        ["&lt;b&gt;Bo&lt;/b&gt;", "Submitted"],
+        ["Al", "Not", "started"],
+    ]
+    assert "Where I stand, &lt;b&gt;Bo&lt;/b&gt; &amp; Al: </span>" in page  # the cell's label
+    assert "(&lt;b&gt;Bo&lt;/b&gt; Smith)" in queue_section(page)

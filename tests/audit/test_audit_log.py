@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from tests.helpers import text_of
 from tests.notes.builders import note_form, note_url
 from tests.workshops.builders import field_error, user_id
+from workshop.audit_log import queries
 from workshop.extensions import db
 from workshop.models import User, utcnow
 
@@ -102,7 +103,7 @@ def test_filters_by_user_couple_action_and_dates(admin, build, world):
 
     assert shown("") == {"192.0.2.10", "192.0.2.20", "192.0.2.30"}
     assert shown(f"user={counselor_id}") == {"192.0.2.10", "192.0.2.30"}
-    assert shown(f"couple={world.other_couple_id}") == {"192.0.2.20"}
+    assert shown("couple=Riley") == {"192.0.2.20"}
     assert shown("action=note.signed") == {"192.0.2.30"}
     assert shown("date_from=2026-03-12") == {"192.0.2.30"}
     assert shown("date_to=2026-03-10") == {"192.0.2.10", "192.0.2.20"}
@@ -167,18 +168,26 @@ def test_only_the_admins_own_practice_is_shown(admin, make_browser, build, world
 
 def test_the_log_is_paginated_newest_first_and_keeps_its_filters(admin, build, world):
     start = utcnow() - timedelta(days=1)
-    for n in range(55):
-        build.event(world.counselor, at=start + timedelta(minutes=n), ip=f"10.0.0.{n}")
+    last = queries.PAGE_SIZE + 4  # five events on page 2
+    for n in range(last + 1):
+        build.event(
+            world.counselor,
+            at=start + timedelta(minutes=n),
+            couple_id=world.couple_id,
+            ip=f"10.0.0.{n}",
+        )
 
-    first = admin.get("/practice/audit?action=note.viewed").get_data(as_text=True)
-    second = text_of(admin.get("/practice/audit?action=note.viewed&page=2"))
+    first = admin.get("/practice/audit?action=note.viewed&couple=sam").get_data(as_text=True)
+    second = text_of(admin.get("/practice/audit?action=note.viewed&couple=sam&page=2"))
 
-    assert first.index("10.0.0.54<") < first.index("10.0.0.53<")  # newest first
+    assert first.index(f"10.0.0.{last}<") < first.index(f"10.0.0.{last - 1}<")  # newest first
     assert "10.0.0.5<" in first
     assert "10.0.0.4<" not in first
     assert "Page 1 of 2" in first
     assert "page=2" in first
-    assert "action=note.viewed" in first.split("Page 1 of 2")[1]
+    pager = first.split("Page 1 of 2")[1]
+    assert "action=note.viewed" in pager
+    assert "couple=sam" in pager
     assert "10.0.0.4<" in second
     assert "10.0.0.0<" in second
 
@@ -187,7 +196,9 @@ def test_the_csv_export_has_the_same_filters_and_is_recorded(admin, build, world
     build.event(world.counselor, "note.viewed", couple_id=world.couple_id, ip="192.0.2.71")
     build.event(world.counselor, "note.signed", couple_id=world.couple_id, ip="192.0.2.72")
 
-    response = admin.get("/practice/audit.csv?action=note.signed")
+    build.event(world.counselor, "note.signed", couple_id=world.other_couple_id, ip="192.0.2.73")
+
+    response = admin.get("/practice/audit.csv?action=note.signed&couple=alex")
 
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -243,3 +254,21 @@ def test_only_admins_open_the_audit_log(make_browser, world):
 
 def test_the_admins_menu_has_the_audit_log(admin):
     assert 'href="/practice/audit"' in admin.get("/").get_data(as_text=True)
+
+
+def test_a_long_log_is_counted_only_a_few_pages_ahead(admin, build, world, monkeypatch):
+    """The pager does not count the whole log on every view: past the pages it counts, it
+    says so, and the next page is still there."""
+    monkeypatch.setattr(queries, "PAGES_COUNTED_AHEAD", 1)
+    start = utcnow() - timedelta(days=1)
+    for n in range(queries.PAGE_SIZE + 5):
+        build.event(world.counselor, at=start + timedelta(minutes=n), ip=f"10.0.1.{n}")
+
+    first = text_of(admin.get("/practice/audit"))
+    second = text_of(admin.get("/practice/audit?page=2"))
+
+    assert "Page 1 of 2 or more" in first
+    assert "page=2" in first
+    assert "Page 2 of 2" in second
+    assert "10.0.1.0<" in second
+    assert admin.get("/practice/audit?page=9").status_code == 200  # past the end: empty

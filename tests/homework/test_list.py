@@ -5,6 +5,9 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from tests.assignments.builders import (
+    GOAL_ANSWERS,
+    RISKY_CHECK_IN,
+    SAFETY_CHECK_IN,
     SHARED_GOAL,
     STAND_ANSWERS,
     HomeworkBuilder,
@@ -94,6 +97,57 @@ def test_joint_exercises_say_together(alex, couple, hw):
     page = text_of(alex.get("/homework"))
     assert "Our shared goal" in page
     assert "Together" in section(page, "To do")
+
+
+def item_of(html: str, title: str) -> str:
+    """The list item of the homework titled `title`."""
+    found = re.search(
+        rf'<li class="homework[^"]*">((?:(?!</li>).)*>{title}</a>.*?)</li>', html, re.DOTALL
+    )
+    assert found, f"no item {title!r}"
+    return found.group(1)
+
+
+def test_an_answer_given_together_is_done_for_both_partners(alex, sam, couple, hw):
+    [joint] = hw.give(couple.workshop_id, [couple.couple_id], SHARED_GOAL)
+    hw.answer(joint, couple.partner_ids[1], GOAL_ANSWERS)  # Sam sends the couple's answer
+
+    for browser in (alex, sam):
+        page = browser.get("/homework").get_data(as_text=True)
+        assert titles_in(section(page, "Done")) == ["Our shared goal"]
+        assert "Nothing to do right now" in section(page, "To do")
+
+
+def test_joint_homework_is_marked_paused_while_a_check_in_is_unreviewed(alex, couple, hw):
+    [check_in] = hw.give(couple.workshop_id, [couple.couple_id], SAFETY_CHECK_IN)
+    hw.answer(check_in, couple.partner_ids[1], RISKY_CHECK_IN)  # Sam's answer raises a flag
+    hw.give(couple.workshop_id, [couple.couple_id], SHARED_GOAL)
+    hw.give(couple.workshop_id, [couple.couple_id])
+
+    page = alex.get("/homework").get_data(as_text=True)
+
+    assert "Paused for now" in item_of(page, "Our shared goal")
+    assert "Not started" in item_of(page, "Where I stand")  # individual work goes on
+    assert "safety" not in item_of(page, "Our shared goal").lower()  # never says why
+    hw.mark_safety_reviewed(couple.couple_id)
+    assert "Paused for now" not in alex.get("/homework").get_data(as_text=True)
+
+
+def test_done_homework_is_listed_twenty_at_a_time_the_latest_due_first(alex, couple, hw, world):
+    hw.set_timezone(world.partner, "UTC")
+    for number in range(21):
+        [assignment_id] = hw.give(couple.workshop_id, [couple.couple_id], due_in=(number + 1) * DAY)
+        hw.answer(assignment_id, couple.partner_ids[0], STAND_ANSWERS)
+    due = hw.read(Assignment, assignment_id, "due_at")["due_at"]  # the latest due
+
+    first = alex.get("/homework").get_data(as_text=True)
+    second = alex.get("/homework?page=2").get_data(as_text=True)
+
+    assert len(titles_in(section(first, "Done"))) == 20
+    assert f"Due {due:%a %d %b %Y, %H:%M}" in section(first, "Done").split("</li>")[0]
+    assert "Page 1 of 2" in section(first, "Done")
+    assert len(titles_in(section(second, "Done"))) == 1
+    assert "Page 2 of 2" in section(second, "Done")
 
 
 def test_due_times_are_on_the_partners_own_clock(alex, couple, hw, world):

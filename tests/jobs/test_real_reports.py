@@ -5,12 +5,13 @@ import hashlib
 import io
 import re
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from workshop.extensions import db
 from workshop.jobs import runner
-from workshop.models import Report
+from workshop.models import Report, User
 from workshop.reporting import services
 
 
@@ -87,3 +88,60 @@ def test_a_render_failing_in_a_worker_is_listed_and_the_others_complete(
     with app.app_context():
         reports = list(db.session.scalars(select(Report).where(Report.workshop_id == workshop.id)))
         assert [r.couple_id for r in reports] == [build.world.couple_id]
+
+
+def run_batch(app, counselor, workshop) -> dict:
+    response = counselor.post(workshop.url("/reports/batch"), token_from=workshop.url())
+    job_id = int(re.fullmatch(r"/jobs/(\d+)", response.headers["Location"]).group(1))
+    runner.join_threads(app, timeout=180)
+    return counselor.get(f"/jobs/{job_id}.json").get_json()
+
+
+def report_versions(app, workshop_id: int) -> dict[int, list[int]]:
+    with app.app_context():
+        rows = db.session.execute(
+            select(Report.couple_id, Report.number)
+            .where(Report.workshop_id == workshop_id)
+            .order_by(Report.couple_id, Report.number)
+        )
+        versions: dict[int, list[int]] = {}
+        for couple_id, number in rows:
+            versions.setdefault(couple_id, []).append(number)
+        return versions
+
+
+def test_the_pool_batch_reuses_unchanged_reports_and_renders_changed_ones(
+    app, build, counselor, monkeypatch
+):
+    """Only a couple whose data changed gets a new version; the ZIP holds the archived PDFs."""
+    app.config["JOBS_RENDER_PROCESSES"] = 1  # the process pool path, with one worker
+    other = build.couple(names=("Kim", "Lee"))
+    workshop = build.workshop(couples=(build.world.couple_id, other), sessions=2)
+    first = run_batch(app, counselor, workshop)
+    assert (first["status"], first["errors"]) == ("done", [])
+    assert report_versions(app, workshop.id) == {build.world.couple_id: [1], other: [1]}
+
+    submitted = []
+    real_submit = ProcessPoolExecutor.submit
+    monkeypatch.setattr(
+        ProcessPoolExecutor,
+        "submit",
+        lambda pool, *args: submitted.append(args) or real_submit(pool, *args),
+    )
+    again = run_batch(app, counselor, workshop)
+    assert (again["status"], again["done"], again["errors"]) == ("done", 2, [])
+    assert submitted == []  # nothing rendered
+    assert report_versions(app, workshop.id) == {build.world.couple_id: [1], other: [1]}
+    with app.app_context():
+        archived = set(db.session.scalars(select(Report.sha256)))
+    download = counselor.get(again["download_url"])
+    with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
+        assert {hashlib.sha256(archive.read(n)).hexdigest() for n in archive.namelist()} == archived
+    download.close()
+
+    with app.app_context():
+        db.session.execute(update(User).where(User.couple_id == other).values(name="Kimberly"))
+        db.session.commit()
+    run_batch(app, counselor, workshop)
+    assert len(submitted) == 1
+    assert report_versions(app, workshop.id) == {build.world.couple_id: [1], other: [1, 2]}

@@ -106,6 +106,9 @@ def test_the_timeline_shows_the_couples_notes_latest_session_first(counselor, se
     page = text_of(counselor.get(f"/couples/{setting.couple_id}/notes"))
 
     assert page.index("Later session") < page.index("Earlier session")
+    # Each note is headed by its session (its stages) and workshop.
+    assert page.index("Don't rush") < page.index("Rebuilding trust")
+    assert "Autumn group" in page
     assert "Added later" in page
     assert "Signed" in page
     assert "Draft" in page

@@ -3,7 +3,9 @@
 import re
 from datetime import date
 
+from tests.assignments.builders import STAND_ANSWERS, WHERE_I_STAND
 from tests.reporting.builders import pdf_text
+from tests.workshops.builders import in_days
 from workshop.models import utcnow
 
 
@@ -124,3 +126,16 @@ def test_workshop_summary_is_generated_and_downloaded(browser, build, world):
         in download.headers["Content-Disposition"]
     )
     assert "Workshop summary" in pdf_text(download.get_data())
+
+
+def test_partner_progress_shows_each_workshop_once_with_both_partners(browser, build, world):
+    story = build.story()
+    later = build.workshop(couples=(story.couple_id,), sessions=2, first=in_days(-10))
+    [stand] = build.give(later.id, [story.couple_id], WHERE_I_STAND)
+    build.answer(stand, story.partner_ids[0], STAND_ANSWERS)
+    browser.login(world.partner)
+    page = browser.get("/my/progress").get_data(as_text=True)
+    for workshop_id in (story.workshop_id, later.id):
+        assert page.count(f'id="w{workshop_id}-heading"') == 1
+    # Each workshop's charts have a line for each partner, in the legend by first name.
+    assert page.count(">Alex</text>") == page.count(">Sam</text>") > 0

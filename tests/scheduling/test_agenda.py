@@ -65,6 +65,24 @@ def test_an_empty_agenda_points_to_the_workshops(counselor):
     assert "Nothing scheduled yet" in page
 
 
+def test_the_agenda_names_sessions_by_their_stages_links_them_and_marks_cancelled_ones(
+    counselor, build
+):
+    workshop = build.workshop(title="Evening group")
+    merged = build.session(workshop.id, in_days(3), stages=("trust", "pace"))
+    cancelled = build.session(workshop.id, in_days(5), stages=("support",))
+    counselor.post(f"/sessions/{cancelled}/cancel", {})
+
+    page = text_of(counselor.get("/agenda"))
+
+    assert "Don't rush + Rebuilding trust" in page  # in curriculum order
+    assert f'href="/sessions/{merged}"' in page
+    later = page[page.index(f'href="/sessions/{cancelled}"') :]
+    assert "Seeking help" in later
+    assert "Cancelled" in later
+    assert "Cancelled" not in page[: page.index(f'href="/sessions/{cancelled}"')]
+
+
 # Week view
 
 
@@ -107,6 +125,21 @@ def test_the_week_runs_monday_to_sunday_on_the_counselors_clock(counselor, build
     assert "Don't rush" not in page
     assert f"start={monday - timedelta(days=7)}" in page
     assert f"start={monday + timedelta(days=7)}" in page
+
+
+def test_the_week_links_each_session_with_its_workshop(counselor, build):
+    monday = this_monday("UTC") + timedelta(weeks=1)
+    workshop = build.workshop(title="Evening group")
+    session_id = build.session(
+        workshop.id, datetime.combine(monday, time(18), tzinfo=UTC), stages=("trust",)
+    )
+
+    days = week_days(text_of(counselor.get(f"/agenda/week?start={monday}")))
+
+    assert f'href="/sessions/{session_id}"' in days[0]
+    assert "Rebuilding trust" in days[0]
+    assert "Evening group" in days[0]
+    assert all("Free" in day for day in days[1:])
 
 
 @pytest.mark.parametrize(

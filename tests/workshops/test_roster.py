@@ -3,12 +3,14 @@ co-counselors."""
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.helpers import text_of
-from tests.workshops.builders import field_error
+from tests.workshops.builders import field_error, input_value
 from workshop.extensions import db
 from workshop.models import Couple, Enrollment
+from workshop.workshops import queries
 
 NEW_COUPLE = {
     "first_name": "Robin",
@@ -48,9 +50,10 @@ def test_counselor_enrolls_couples_and_sees_the_roster(app, counselor, build, wo
     second = build.couple(names=("Kim", "Lee"))
     workshop = build.workshop(capacity=3)
 
+    # The couples added most recently come first.
     assert offered_couples(text_of(counselor.get(workshop.url("/roster")))) == [
-        str(world.couple_id),
         str(second),
+        str(world.couple_id),
     ]
     first = counselor.post(workshop.url("/roster"), {"couple": world.couple_id})
     counselor.post(workshop.url("/roster"), {"couple": second})
@@ -101,6 +104,89 @@ def test_an_enrolled_couple_cannot_be_enrolled_twice(app, counselor, build, worl
     assert response.status_code == 200
     assert field_error(text_of(response), "couple")
     assert roster_of(app, workshop.id) == {world.couple_id: "enrolled"}
+
+
+@pytest.mark.parametrize(
+    ("choice", "message"),
+    [
+        ("", "Choose a couple."),
+        ("abc", "Choose a couple from the list."),
+        ("999999", "Choose a couple from the list."),
+    ],
+)
+def test_a_bad_choice_is_explained_on_the_field(app, counselor, build, world, choice, message):
+    workshop = build.workshop()
+
+    response = counselor.post(workshop.url("/roster"), {"couple": choice})
+
+    assert response.status_code == 200
+    assert field_error(text_of(response), "couple") == message
+    assert roster_of(app, workshop.id) == {}
+
+
+# Finding a couple to enroll among many
+
+
+def test_the_form_offers_the_newest_couples_and_finds_the_others_by_name(
+    app, counselor, build, world, monkeypatch
+):
+    monkeypatch.setattr(queries, "ENROLL_CHOICES", 2)
+    kim = build.couple(names=("Kim", "Lee"), emails=(None, None))
+    jo = build.couple(names=("Jo", "Max"), emails=(None, None))
+    workshop = build.workshop()
+    roster = workshop.url("/roster")
+
+    page = text_of(counselor.get(roster))
+    assert offered_couples(page) == [str(jo), str(kim)]  # not Alex & Sam, the oldest
+    assert "find others by a partner's name" in page
+    found = text_of(counselor.get(roster + "?q=SAM"))
+    assert offered_couples(found) == [str(world.couple_id)]
+    assert input_value(found, "q") == "SAM"
+
+    response = counselor.post(roster + "?q=SAM", {"couple": world.couple_id})
+
+    assert response.status_code == 302
+    assert roster_of(app, workshop.id) == {world.couple_id: "enrolled"}
+
+
+def test_a_counselor_with_few_couples_picks_from_all_of_them_without_searching(
+    counselor, build, world
+):
+    page = text_of(counselor.get(build.workshop().url("/roster")))
+
+    assert offered_couples(page) == [str(world.couple_id)]
+    assert input_value(page, "q") is None
+
+
+def test_a_search_matches_names_as_typed(counselor, build, world):
+    workshop = build.workshop()
+
+    page = text_of(counselor.get(workshop.url("/roster?q=%25")))  # "%" is no wildcard
+
+    assert offered_couples(page) == []
+    assert "No couple off the roster has a partner whose name contains “%”." in page
+    assert "Enrolled couples (0 of 8)" in page
+
+
+def test_a_search_finds_only_couples_off_the_roster_of_this_counselor(counselor, build, world):
+    build.couple(world.other_counselor, names=("Alexandra", "Sami"), emails=(None, None))
+    workshop = build.workshop(couples=(world.couple_id,))
+    build.couple(names=("Kim", "Lee"), emails=(None, None))  # so that the form is shown
+
+    page = text_of(counselor.get(workshop.url("/roster?q=alex")))
+
+    assert offered_couples(page) == []
+
+
+@pytest.mark.parametrize("search", ["x" * 121, "Al\x00ex"])
+def test_a_bad_search_is_explained_and_the_newest_couples_offered(counselor, build, world, search):
+    workshop = build.workshop()
+
+    response = counselor.get(workshop.url("/roster"), query_string={"q": search})
+
+    assert response.status_code == 200
+    assert field_error(text_of(response), "q")
+    assert offered_couples(text_of(response)) == [str(world.couple_id)]
 
 
 def test_withdrawing_frees_the_place_and_the_couple_can_come_back(app, counselor, build, world):

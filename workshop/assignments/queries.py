@@ -4,14 +4,18 @@ workshops they lead or co-lead, and assigns only built-in exercises or their own
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import case, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import bindparam, case, exists, null, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.exercises.queries import built_in, written_by
 from workshop.extensions import db
+from workshop.homework.services import couple_locked
 from workshop.models import (
     Assignment,
     Couple,
+    Enrollment,
+    EnrollmentStatus,
     Exercise,
     ExerciseVersion,
     SafetyFlag,
@@ -92,52 +96,135 @@ def submission_of_or_404(assignment: Assignment, submission_id: int) -> Submissi
 # --- the workshop's grid and review queue ------------------------------------------------------
 
 
-def assignments_of(workshop_id: int) -> list[Assignment]:
-    """Every assignment of the workshop, with versions, submissions and couples loaded.
+@dataclass
+class GridData:
+    """What the grid shows, read as plain rows (see grid_data)."""
 
-    The grid shows states, never answers or questions: the encrypted answers (a decryption
-    each) and the versions' field lists stay unloaded; a few versions are shared by hundreds
-    of assignments, so they load once each (selectin), not once per row (joined)."""
-    query = (
-        select(Assignment)
-        .where(Assignment.workshop_id == workshop_id)
-        .options(
-            selectinload(Assignment.exercise_version).defer(ExerciseVersion.fields),
-            selectinload(Assignment.submissions).defer(Submission.answers),
-            selectinload(Assignment.couple).selectinload(Couple.partners),
-        )
-        .order_by(Assignment.due_at, Assignment.id)
+    couples: list  # partners (couple_id, id, name, enrolled_at, locked), in partner order
+    assignments: list  # (id, couple_id, the four parts of its column, title, is_joint)
+    submissions: list  # (assignment_id, respondent, status)
+
+    @property
+    def waiting(self) -> int:
+        """How many answers wait for review (are submitted): the review queue's length."""
+        return [status for _, _, status in self.submissions].count(SubmissionStatus.SUBMITTED)
+
+
+def grid_data(workshop_id: int) -> GridData:
+    """The workshop's homework as plain rows, in three statements whatever its size.
+
+    Hundreds of assignments and their answers make an ORM object each; the grid only shows
+    states and names, so it reads just those columns. The encrypted answers (a decryption
+    each) and the versions' field lists are never read."""
+    workshop = {"workshop_id": workshop_id}
+    assignments = list(db.session.execute(_GRID_ASSIGNMENTS, workshop))
+    with_homework = list({a.couple_id for a in assignments})
+    partners = db.session.execute(_GRID_PARTNERS, workshop | {"couple_ids": with_homework})
+    statuses = db.session.execute(_GRID_STATUSES, workshop)
+    return GridData(list(partners), assignments, list(statuses))
+
+
+class QueuePage(Pagination):
+    """One page of the review queue: submitted answers not yet reviewed, oldest first, as
+    plain rows (submission id, assignment id, partner_id, submitted_at, couple_id, title,
+    is_safety_check); Flask-SQLAlchemy's pager logic. The total is counted by the caller
+    from the statuses it read for the grid (GridData.waiting), so a page costs one statement."""
+
+    def _query_items(self) -> list:
+        params = {
+            "workshop_id": self._query_args["workshop_id"],
+            "limit": self.per_page,
+            "offset": self._query_offset,
+        }
+        return list(db.session.execute(_REVIEW_QUEUE, params))
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+def review_queue(workshop_id: int, page: int, total: int) -> QueuePage:
+    """A page emptied by reviewing is shown as empty, not as a 404."""
+    return QueuePage(
+        page=page, per_page=QUEUE_PAGE_SIZE, error_out=False, workshop_id=workshop_id, total=total
     )
-    return list(db.session.scalars(query))
 
 
-def review_queue(workshop_id: int, page: int):
-    """Submitted answers not yet reviewed, oldest first, one page of them.
+# The grid's statements are built once per process (building one, with its cache key, costs
+# about as much Python as running it); the workshop is bound when they run.
+_WORKSHOP_ID = bindparam("workshop_id")
 
-    Call it after assignments_of(workshop_id), as the grid does: each answer's assignment,
-    couple and partner are then already in the session, and reading them costs no statement
-    (many-to-one by primary key), so the page needs no eager loading of its own."""
-    query = (
-        select(Submission)
-        .join(Submission.assignment)
-        .where(
-            Assignment.workshop_id == workshop_id, Submission.status == SubmissionStatus.SUBMITTED
-        )
-        .order_by(Submission.submitted_at, Submission.id)
+# Partners of the couples enrolled now (with when), then of the other couples with homework
+# here (withdrawn since; enrolled_at None); `locked`: the couple has an unreviewed safety flag.
+# Two parts, each found through an index from a few couples: one condition "enrolled or with
+# homework" would make the database read every user of every practice.
+_ENROLLED_NOW = (
+    Enrollment.workshop_id == _WORKSHOP_ID,
+    Enrollment.status == EnrollmentStatus.ENROLLED,
+)
+_GRID_PARTNERS = union_all(
+    select(
+        User.couple_id,
+        User.id,
+        User.name,
+        Enrollment.enrolled_at,
+        couple_locked(User.couple_id).label("locked"),
     )
-    # A page emptied by reviewing is shown as empty, not as a 404.
-    return db.paginate(query, page=page, per_page=QUEUE_PAGE_SIZE, error_out=False)
+    .join(Enrollment, Enrollment.couple_id == User.couple_id)
+    .where(*_ENROLLED_NOW),
+    select(
+        User.couple_id,
+        User.id,
+        User.name,
+        null().label("enrolled_at"),
+        couple_locked(User.couple_id).label("locked"),
+    ).where(
+        User.couple_id.in_(bindparam("couple_ids", expanding=True)),
+        ~exists().where(Enrollment.couple_id == User.couple_id, *_ENROLLED_NOW),
+    ),
+).order_by("couple_id", "id")
 
-
-def flagged_couple_ids(couple_ids) -> set[int]:
-    """Which of these couples have a safety flag the counselor has not reviewed yet."""
-    ids = list(couple_ids)
-    if not ids:
-        return set()
-    query = select(SafetyFlag.couple_id).where(
-        SafetyFlag.couple_id.in_(ids), SafetyFlag.reviewed_at.is_(None)
+# The assignments in due order, with their exercise version's title and kind. build_grid
+# unpacks these columns in this order: id, couple, the four that make a column, the rest.
+_GRID_ASSIGNMENTS = (
+    select(
+        Assignment.id,
+        Assignment.couple_id,
+        Assignment.exercise_version_id,
+        Assignment.opens_at,
+        Assignment.due_at,
+        Assignment.session_id,
+        ExerciseVersion.title,
+        ExerciseVersion.is_joint.label("is_joint"),
     )
-    return set(db.session.scalars(query))
+    .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
+    .where(Assignment.workshop_id == _WORKSHOP_ID)
+    .order_by(Assignment.due_at, Assignment.id)
+)
+
+# Every answer's state, without the answers.
+_GRID_STATUSES = (
+    select(Submission.assignment_id, Submission.respondent, Submission.status)
+    .join(Assignment, Assignment.id == Submission.assignment_id)
+    .where(Assignment.workshop_id == _WORKSHOP_ID)
+)
+
+_REVIEW_QUEUE = (
+    select(
+        Submission.id,
+        Submission.assignment_id,
+        Submission.partner_id,
+        Submission.submitted_at,
+        Assignment.couple_id,
+        ExerciseVersion.title,
+        ExerciseVersion.is_safety_check,
+    )
+    .join(Assignment, Assignment.id == Submission.assignment_id)
+    .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
+    .where(Assignment.workshop_id == _WORKSHOP_ID, Submission.status == SubmissionStatus.SUBMITTED)
+    .order_by(Submission.submitted_at, Submission.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
 
 
 def open_safety_flags(couple_id: int, counselor: User) -> list[tuple[SafetyFlag, int | None]]:

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from workshop.assignments import forms, queries
-from workshop.assignments.grid import STATE_LABELS, build_grid
+from workshop.assignments.grid import build_grid, queue_items
 from workshop.assignments.review import review_page
 from workshop.couples.queries import get_couple_or_404
 from workshop.extensions import db
@@ -47,14 +47,12 @@ def _assigned_message(count: int) -> str:
 def show_grid(workshop_id: int):
     """Couples × assignments with each partner's state, and the answers waiting for review."""
     workshop = get_workshop_or_404(workshop_id, current_user)
-    enrolled = queries.enrolled_couples(workshop.id)
-    assignments = queries.assignments_of(workshop.id)
-    couple_ids = {c.id for c in enrolled} | {a.couple_id for a in assignments}
-    grid = build_grid(enrolled, assignments, queries.flagged_couple_ids(couple_ids), utcnow())
-    queue = queries.review_queue(workshop.id, request.args.get("page", 1, type=int))
-    return render_template(
-        "assignments/show_grid.html", workshop=workshop, grid=grid, queue=queue, labels=STATE_LABELS
-    )
+    data = queries.grid_data(workshop.id)
+    grid = build_grid(data, utcnow())
+    page = request.args.get("page", 1, type=int)
+    queue = queries.review_queue(workshop.id, page, total=data.waiting)
+    queue.items = queue_items(queue.items, data, grid)
+    return render_template("assignments/show_grid.html", workshop=workshop, grid=grid, queue=queue)
 
 
 @bp.get("/assignments/<int:assignment_id>")

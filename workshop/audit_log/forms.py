@@ -4,8 +4,8 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
-from wtforms import SelectField
-from wtforms.validators import Optional
+from wtforms import SelectField, StringField
+from wtforms.validators import Length, Optional
 from wtforms.widgets import Select
 
 from workshop.audit_log.queries import ACTION_LABELS, EventFilters
@@ -15,10 +15,10 @@ from workshop.scheduling.forms import ClearDateField
 ANY = ""
 
 
-class LongSelect(Select):
-    """WTForms' select, writing each plain option directly: the couple filter lists every
-    couple of the practice (thousands), and the generic attribute writer costs more than the
-    rest of the page. The HTML is the same."""
+class PlainSelect(Select):
+    """WTForms' select, writing each plain option directly: its generic attribute writer
+    costs several times more per option, and the user filter lists every staff member of
+    the practice on each view of the log. The HTML is the same."""
 
     @classmethod
     def render_option(cls, choice, **kwargs):
@@ -34,25 +34,31 @@ class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False  # a search: nothing changes
 
-    user = SelectField("User", default=ANY, invalid_choice_message="Choose a user from the list.")
-    couple = SelectField(
-        "Couple",
+    user = SelectField(
+        "User",
         default=ANY,
-        invalid_choice_message="Choose a couple from the list.",
-        widget=LongSelect(),
+        invalid_choice_message="Choose a user from the list.",
+        widget=PlainSelect(),
+    )
+    # A name typed, not a list: a practice has thousands of couples, too many to choose from
+    # (and to send with every page).
+    couple = StringField(
+        "Couple",
+        validators=[Optional(), Length(max=120, message="Type at most 120 characters.")],
+        description="A partner's name, or part of it.",
     )
     action = SelectField(
-        "Action", default=ANY, invalid_choice_message="Choose an action from the list."
+        "Action",
+        default=ANY,
+        invalid_choice_message="Choose an action from the list.",
+        widget=PlainSelect(),
     )
     date_from = ClearDateField("From", validators=[Optional()])
     date_to = ClearDateField("To (included)", validators=[Optional()])
 
-    def set_choices(self, users, couples) -> None:
+    def set_choices(self, users) -> None:
         self.user.choices = as_choices(
             [(ANY, "Anyone"), *((str(u.id), f"{u.name} ({u.role})") for u in users)]
-        )
-        self.couple.choices = as_choices(
-            [(ANY, "Any couple"), *((str(c.id), c.name) for c in couples)]
         )
         self.action.choices = as_choices([(ANY, "Any action"), *ACTION_LABELS.items()])
 
@@ -68,7 +74,7 @@ class AuditFilterForm(BaseForm):
         """The filters, with the dates as UTC bounds of whole days on the admin's clock."""
         return EventFilters(
             actor_id=int(self.user.data) if self.user.data else None,
-            couple_id=int(self.couple.data) if self.couple.data else None,
+            partner_name=self.couple.data or None,
             action=self.action.data or None,
             start=_day_start(self.date_from.data, timezone),
             end=_day_start(self.date_to.data + timedelta(days=1), timezone)

@@ -1,17 +1,27 @@
 """Reads of the audit log, always within the admin's own practice."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from itertools import groupby
+from operator import attrgetter
 from typing import NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy.orm import aliased
 
 from workshop.audit import Action
 from workshop.extensions import db
-from workshop.models import STAFF_ROLES, AuditEvent, Couple, User
+from workshop.models import STAFF_ROLES, AuditEvent, Practice, User
+from workshop.models.people import couple_name_of
+from workshop.statements import LIKE_ESCAPE, like_as_typed
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
+# Counting every matching event would read the whole log, which only grows, on each view;
+# the pager counts at most this many pages past the one shown ("of 21 or more" beyond).
+PAGES_COUNTED_AHEAD = 20
 ACTION_LABELS = {
     Action.NOTE_VIEWED: "Read a session note",
     Action.NOTE_CREATED: "Started a session note",
@@ -40,78 +50,225 @@ OBJECT_LABELS = {
 }
 
 
+# Partners, as a second name for the user table: event queries join it as the actor. Made once:
+# each new alias copies every column of the table, which costs more than the query it is for.
+Partner = aliased(User, name="partner")
+
+
 @dataclass(frozen=True)
 class EventFilters:
     actor_id: int | None = None
-    couple_id: int | None = None
+    partner_name: str | None = None  # part of a partner's name: events of their couple
     action: str | None = None
     start: datetime | None = None  # UTC, included
     end: datetime | None = None  # UTC, excluded
 
-
-def events_query(practice_id: int, filters: EventFilters):
-    """The practice's events matching the filters, newest first, with who and which couple."""
-    query = select(AuditEvent).where(AuditEvent.practice_id == practice_id)
-    if filters.actor_id is not None:
-        query = query.where(AuditEvent.actor_id == filters.actor_id)
-    if filters.couple_id is not None:
-        query = query.where(AuditEvent.couple_id == filters.couple_id)
-    if filters.action:
-        query = query.where(AuditEvent.action == filters.action)
-    if filters.start is not None:
-        query = query.where(AuditEvent.at >= filters.start)
-    if filters.end is not None:
-        query = query.where(AuditEvent.at < filters.end)
-    return query.options(
-        selectinload(AuditEvent.actor),
-        selectinload(AuditEvent.couple).selectinload(Couple.partners),
-    ).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    def parameters(self, practice_id: int) -> dict:
+        """The values of the filters in use (and the practice), named as the queries' bound
+        parameters; its keys are the filters' "shape" that picks a prepared statement."""
+        values = {
+            "actor_id": self.actor_id,
+            "partner_name": like_as_typed(self.partner_name) if self.partner_name else None,
+            "action": self.action or None,
+            "start": self.start,
+            "end": self.end,
+        }
+        return {"practice_id": practice_id} | {k: v for k, v in values.items() if v is not None}
 
 
-def paginate_events(practice_id: int, filters: EventFilters, page: int):
-    query = events_query(practice_id, filters)
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+class EventLine(NamedTuple):
+    """One event as the page and the CSV show it (actor_* are None when the actor is gone)."""
+
+    at: datetime
+    actor_name: str | None
+    actor_email: str | None
+    actor_role: str | None
+    action: str
+    object_type: str
+    object_id: int | None
+    couple_name: str
+    ip_address: str | None
 
 
-def practice_users(practice_id: int) -> list[User]:
-    """The practice's staff, admins first (the user filter's choices). Partners are not
-    listed one by one (a practice has thousands): their couple's filter finds their events."""
-    query = (
-        select(User)
-        .where(User.practice_id == practice_id, User.role.in_(STAFF_ROLES))
-        .order_by(User.role, User.name)
+# The statements below are built once per combination of filters in use ("shape"), with the
+# values as bound parameters: building and keying a statement of this size anew on each view
+# costs more CPU than running it.
+
+
+def _conditions(shape: frozenset[str]) -> list:
+    """WHERE conditions for the practice's events, for the filters named in `shape`."""
+    conditions = [AuditEvent.practice_id == bindparam("practice_id")]
+    if "actor_id" in shape:
+        conditions.append(AuditEvent.actor_id == bindparam("actor_id"))
+    if "partner_name" in shape:
+        conditions.append(AuditEvent.couple_id.in_(_couples_named()))
+    if "action" in shape:
+        conditions.append(AuditEvent.action == bindparam("action"))
+    if "start" in shape:
+        conditions.append(AuditEvent.at >= bindparam("start", type_=AuditEvent.at.type))
+    if "end" in shape:
+        conditions.append(AuditEvent.at < bindparam("end", type_=AuditEvent.at.type))
+    return conditions
+
+
+def _couples_named():
+    """The ids of the practice's couples with a partner whose name contains the text, in any
+    case (the text comes with its wildcards escaped)."""
+    return (
+        select(Partner.couple_id)
+        .where(
+            Partner.practice_id == bindparam("practice_id"),
+            Partner.couple_id.is_not(None),
+            Partner.name.icontains(bindparam("partner_name"), escape=LIKE_ESCAPE),
+        )
+        .correlate(None)  # a list of its own, even inside a query that joins partners
     )
-    return list(db.session.scalars(query))
 
 
-class CoupleChoice(NamedTuple):
+def _events_query(shape: frozenset[str]):
+    """Plain rows of the matching events, newest first, with who acted: a page of ORM events
+    (with their actors, couples and partners) costs several times more to build."""
+    return (
+        select(
+            AuditEvent.id,
+            AuditEvent.at,
+            User.name.label("actor_name"),
+            User.email.label("actor_email"),
+            User.role.label("actor_role"),
+            AuditEvent.action,
+            AuditEvent.object_type,
+            AuditEvent.object_id,
+            AuditEvent.couple_id,
+            AuditEvent.ip_address,
+        )
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(*_conditions(shape))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+
+
+def _with_partner_names(events):
+    """The events' rows, each once per partner of its couple (once with no name when it has
+    none) in partner order: the couples' names come with the events, in the same statement."""
+    event = events.subquery()
+    return (
+        select(event, Partner.name.label("partner_name"))
+        .outerjoin(Partner, Partner.couple_id == event.c.couple_id)
+        .order_by(event.c.at.desc(), event.c.id.desc(), Partner.id)
+    )
+
+
+@cache
+def _page_statement(shape: frozenset[str]):
+    """One page of events (bound parameters `limit` and `offset`), each row also carrying the
+    count of matching events up to `up_to` (the pager's, without a statement of its own)."""
+    events = _events_query(shape).limit(bindparam("limit")).offset(bindparam("offset"))
+    counted = _count_statement(shape).scalar_subquery().label("counted")
+    return _with_partner_names(events).add_columns(counted)
+
+
+@cache
+def _all_statement(shape: frozenset[str]):
+    return _with_partner_names(_events_query(shape))
+
+
+@cache
+def _count_statement(shape: frozenset[str]):
+    """How many events match, counting no further than the bound parameter `up_to`."""
+    matching = select(AuditEvent.id).where(*_conditions(shape)).limit(bindparam("up_to"))
+    return select(func.count()).select_from(matching.subquery())
+
+
+def _lines(rows) -> Iterator[EventLine]:
+    """EventLines from the rows of _with_partner_names (an event's rows are consecutive)."""
+    for _, group in groupby(rows, key=attrgetter("id")):
+        rows_of_event = list(group)
+        row = rows_of_event[0]
+        partner_names = (r.partner_name for r in rows_of_event if r.partner_name is not None)
+        yield EventLine(
+            row.at,
+            row.actor_name,
+            row.actor_email,
+            row.actor_role,
+            row.action,
+            row.object_type,
+            row.object_id,
+            couple_name_of(partner_names),
+            row.ip_address,
+        )
+
+
+class EventPage(Pagination):
+    """One page of event lines (Flask-SQLAlchemy's pager logic over plain rows). The total
+    is counted up to PAGES_COUNTED_AHEAD pages past this one: when there are more,
+    `more_than_counted` is set and `pages` is the least number there can be."""
+
+    more_than_counted = False
+
+    def _query_items(self) -> list[EventLine]:
+        parameters, shape = self._query_args["parameters"], self._query_args["shape"]
+        window = {"limit": self.per_page, "offset": self._query_offset, "up_to": self._up_to}
+        rows = db.session.execute(_page_statement(shape), parameters | window).all()
+        self._counted = rows[0].counted if rows else None
+        return list(_lines(rows))
+
+    def _query_count(self) -> int:
+        counted = self._counted
+        if counted is None:  # an empty page: beyond the last, or no events at all
+            parameters, shape = self._query_args["parameters"], self._query_args["shape"]
+            statement = _count_statement(shape)
+            counted = db.session.scalar(statement, parameters | {"up_to": self._up_to})
+        self.more_than_counted = counted == self._up_to
+        return counted
+
+    @property
+    def _up_to(self) -> int:
+        """One past the events of this page and the PAGES_COUNTED_AHEAD pages after it."""
+        return self._query_offset + PAGE_SIZE * PAGES_COUNTED_AHEAD + 1
+
+
+def paginate_events(practice_id: int, filters: EventFilters, page: int) -> EventPage:
+    parameters = filters.parameters(practice_id)
+    shape = frozenset(parameters)
+    return EventPage(
+        page=page, per_page=PAGE_SIZE, error_out=False, parameters=parameters, shape=shape
+    )
+
+
+def all_event_lines(practice_id: int, filters: EventFilters, batch: int) -> Iterator[EventLine]:
+    """Every matching event, newest first, read from the database `batch` rows at a time
+    (for the CSV: a practice's whole log does not fit in memory at once)."""
+    parameters = filters.parameters(practice_id)
+    statement = _all_statement(frozenset(parameters)).execution_options(yield_per=batch)
+    return _lines(db.session.execute(statement, parameters))
+
+
+class StaffChoice(NamedTuple):
     id: int
     name: str
+    role: str
 
 
-def practice_couples(practice_id: int) -> list[CoupleChoice]:
-    """Every couple of the practice by id, named as Couple.name does, from plain rows: the
-    couple filter lists thousands, which as ORM objects would cost more than the page."""
+def practice_and_staff(practice_id: int) -> tuple[str, list[StaffChoice]]:
+    """The practice's name (the page names it) and its staff, admins first (the user filter's
+    choices), in one statement. Partners are not listed one by one (a practice has
+    thousands): the couple filter finds them by name."""
+    staff = and_(User.practice_id == Practice.id, User.role.in_(STAFF_ROLES))
     query = (
-        select(Couple.id, User.name)
-        .outerjoin(User, User.couple_id == Couple.id)
-        .where(Couple.practice_id == practice_id)
-        .order_by(Couple.id, User.id)
+        select(Practice.name.label("practice_name"), User.id, User.name, User.role)
+        .outerjoin(User, staff)
+        .where(Practice.id == practice_id)
+        .order_by(User.role, User.name)
     )
-    first_names: dict[int, list[str]] = {}
-    for couple_id, partner_name in db.session.execute(query):
-        names = first_names.setdefault(couple_id, [])
-        if partner_name is not None:
-            names.append(
-                partner_name.split()[0] if partner_name.strip() else partner_name
-            )  # = User.first_name
-    return [CoupleChoice(couple_id, " & ".join(names)) for couple_id, names in first_names.items()]
+    rows = db.session.execute(query).all()
+    choices = [StaffChoice(row.id, row.name, row.role) for row in rows if row.id is not None]
+    return rows[0].practice_name, choices
 
 
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
-def object_label(event: AuditEvent) -> str:
+def object_label(event: EventLine) -> str:
     name = OBJECT_LABELS.get(event.object_type, event.object_type)
     return f"{name} #{event.object_id}" if event.object_id is not None else name

@@ -6,8 +6,13 @@ from collections.abc import Iterator
 
 from workshop import audit
 from workshop.audit import Action
-from workshop.audit_log.queries import EventFilters, action_label, events_query, object_label
-from workshop.extensions import db
+from workshop.audit_log.queries import (
+    EventFilters,
+    EventLine,
+    action_label,
+    all_event_lines,
+    object_label,
+)
 from workshop.models import User
 
 HEADER = [
@@ -42,25 +47,24 @@ def csv_rows(practice_id: int, filters: EventFilters) -> Iterator[str]:
     writer = csv.writer(buffer)
     buffer.write("\ufeff")  # a byte-order mark, so spreadsheet programs read the names as UTF-8
     writer.writerow(HEADER)
-    query = events_query(practice_id, filters).execution_options(yield_per=BATCH)
-    for count, event in enumerate(db.session.scalars(query), start=1):
+    lines = all_event_lines(practice_id, filters, BATCH)
+    for count, event in enumerate(lines, start=1):
         writer.writerow([safe_cell(cell) for cell in _row(event)])
         if count % BATCH == 0:
             yield _drain(buffer)
     yield _drain(buffer)
 
 
-def _row(event) -> list:
-    actor = event.actor
+def _row(event: EventLine) -> list:
     return [
         event.at.strftime("%Y-%m-%d %H:%M:%S"),
-        actor.name if actor else "",
-        (actor.email or "") if actor else "",
-        actor.role if actor else "",
+        event.actor_name or "",
+        event.actor_email or "",
+        event.actor_role or "",
         action_label(event.action),
         event.action,
         object_label(event),
-        event.couple.name if event.couple else "",
+        event.couple_name,
         event.ip_address or "",
     ]
 

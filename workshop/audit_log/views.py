@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from workshop.audit_log import queries, services
 from workshop.audit_log.forms import AuditFilterForm
-from workshop.extensions import db
+from workshop.extensions import db, needs_transaction
 from workshop.models import utcnow
 
 bp = Blueprint("audit", __name__)
@@ -28,8 +28,9 @@ def _never_cache(response):
 
 @bp.get("/practice/audit")
 def list_events():
-    """Events of the admin's practice, newest first, filtered by user, couple, action, dates."""
-    form = _filter_form()
+    """Events of the admin's practice, newest first, filtered by user, couple (a partner's
+    name), action and dates."""
+    practice_name, form = _filter_form()
     page = None
     if form.validate():
         filters = form.filters(current_user.timezone)
@@ -38,6 +39,7 @@ def list_events():
         )
     return render_template(
         "audit_log/list_events.html",
+        practice_name=practice_name,
         form=form,
         page=page,
         filter_args=form.query_args(),
@@ -47,9 +49,10 @@ def list_events():
 
 
 @bp.get("/practice/audit.csv")
+@needs_transaction  # its rows stream through a server-side cursor
 def export_events():
     """The filtered events as a CSV download (the export itself is an audit event)."""
-    form = _filter_form()
+    _, form = _filter_form()
     if not form.validate():  # the page shows what is wrong with the filters
         return redirect(url_for("audit.list_events", **request.args))
     filters = form.filters(current_user.timezone)
@@ -64,10 +67,9 @@ def export_events():
     )
 
 
-def _filter_form() -> AuditFilterForm:
+def _filter_form() -> tuple[str, AuditFilterForm]:
+    """The practice's name, and the filters as the admin set them in the URL."""
+    practice_name, staff = queries.practice_and_staff(current_user.practice_id)
     form = AuditFilterForm(formdata=request.args)
-    form.set_choices(
-        queries.practice_users(current_user.practice_id),
-        queries.practice_couples(current_user.practice_id),
-    )
-    return form
+    form.set_choices(staff)
+    return practice_name, form

@@ -19,7 +19,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from workshop.extensions import db, login_manager
@@ -257,12 +257,16 @@ def load_user(user_id: str) -> User | None:
     return login.user
 
 
+# Built once: every logged-in request runs it, and building a statement costs more Python
+# than running it (SQLAlchemy caches the compiled SQL, not the construction).
+LOGIN_BY_TOKEN = (
+    select(LoginSession)
+    .options(joinedload(LoginSession.user))
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+
+
 def _find_login(token: str | None) -> LoginSession | None:
     if not token:
         return None
-    query = (
-        select(LoginSession)
-        .options(joinedload(LoginSession.user))
-        .where(LoginSession.token_hash == token_digest(token))
-    )
-    return db.session.scalar(query)
+    return db.session.scalar(LOGIN_BY_TOKEN, {"token_hash": token_digest(token)})

@@ -55,9 +55,7 @@ def add_couple():
 def show_couple(couple_id: int):
     """A couple's partners and the state of their accounts."""
     couple = queries.get_couple_or_404(couple_id, current_user)
-    return render_template(
-        "couples/show_couple.html", couple=couple, invite_form=InvitePartnerForm()
-    )
+    return render_template("couples/show_couple.html", couple=couple)
 
 
 @bp.route("/<int:couple_id>/partners/<int:partner_id>/edit", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ import copy
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, exists, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from workshop.extensions import db
@@ -166,7 +166,19 @@ def _already_given(request: AssignmentRequest, version: ExerciseVersion) -> set[
 
 def respondent_for(assignment: Assignment, partner: User) -> str:
     """Whose submission a partner writes: their own, or the couple's joint one."""
-    return JOINT_RESPONDENT if assignment.exercise_version.is_joint else f"p{partner.id}"
+    return respondent_of(assignment.exercise_version.is_joint, partner.id)
+
+
+def respondent_of(is_joint: bool, partner_id: int) -> str:
+    """respondent_for from plain values, for lists that read rows."""
+    return JOINT_RESPONDENT if is_joint else f"p{partner_id}"
+
+
+def respondent_column(own):
+    """respondent_for in SQL, for a query that joins the assignment's ExerciseVersion. `own` is
+    the partner's own respondent, respondent_of(False, partner id): a value or a bound parameter
+    (so that a statement built once serves every partner)."""
+    return case((ExerciseVersion.is_joint, JOINT_RESPONDENT), else_=own)
 
 
 def submission_for(assignment: Assignment, partner: User) -> SubmissionModel | None:
@@ -176,10 +188,12 @@ def submission_for(assignment: Assignment, partner: User) -> SubmissionModel | N
 
 def couple_is_locked(couple_id: int) -> bool:
     """Whether a safety check-in flagged this couple and the counselor has not reviewed it."""
-    query = select(SafetyFlag.id).where(
-        SafetyFlag.couple_id == couple_id, SafetyFlag.reviewed_at.is_(None)
-    )
-    return db.session.scalar(query.limit(1)) is not None
+    return bool(db.session.scalar(select(couple_locked(couple_id))))
+
+
+def couple_locked(couple_id):
+    """couple_is_locked as a SQL expression, for a list query that reads it as a column."""
+    return exists().where(SafetyFlag.couple_id == couple_id, SafetyFlag.reviewed_at.is_(None))
 
 
 def check_can_answer(assignment: Assignment, now: datetime) -> None:
@@ -340,10 +354,15 @@ def readable_other_answers(assignment: Assignment, partner: User) -> SubmissionM
 def partner_state(assignment: Assignment, partner: User, now: datetime) -> str:
     """not_started, draft, submitted, reviewed or overdue, for one partner's part."""
     submission = submission_for(assignment, partner)
-    status = submission.status if submission else None
+    return state_from(submission.status if submission else None, assignment.due_at, now)
+
+
+def state_from(status: str | None, due_at: datetime, now: datetime) -> str:
+    """partner_state from plain values, for lists that read rows: the status of the partner's
+    part (None when nothing is saved yet) and the assignment's due time."""
     if status in (SubmissionStatus.SUBMITTED, SubmissionStatus.REVIEWED):
         return status
-    if assignment.due_at < now:
+    if due_at < now:
         return "overdue"
     return status or "not_started"
 

@@ -85,7 +85,7 @@ def generate_couple_reports(run: JobRun) -> dict:
     run.start(len(couples))
     processes = render_processes(len(couples))
     if processes:
-        made, errors = _make_on_pool(run, couples, workshop_id, counselor_id, processes)
+        made, errors = _make_on_pool(run, couples, workshop_id, processes)
     else:
         made, errors = _make_here(run, couples, workshop_id, counselor_id)
     result = {"reports": len(made), "errors": errors}
@@ -103,70 +103,98 @@ def _make_here(run: JobRun, couples, workshop_id: int, counselor_id: int):
     made: list[tuple[str, Path]] = []
     errors: list[dict] = []
     for couple_id, couple_name in couples:
-        try:
-            # Every commit expires the session's objects: load them afresh for each couple.
-            report = generate_couple_report(
+        # Every commit expires the session's objects: load them afresh for each couple.
+        _keep(
+            run,
+            (couple_id, couple_name),
+            lambda couple_id=couple_id: generate_couple_report(
                 db.session.get(Workshop, workshop_id),
                 db.session.get(Couple, couple_id),
                 db.session.get(User, counselor_id),
-            )
-            path = report_file(report)
-            db.session.commit()
-            made.append((couple_name, path))
-        except Exception:
-            db.session.rollback()
-            log.exception("job %s: report of couple %s failed", run.job_id, couple_id)
-            errors.append(_failure(couple_id, couple_name))
+            ),
+            made,
+            errors,
+        )
         run.advance()
     return made, errors
 
 
-def _make_on_pool(run: JobRun, couples, workshop_id: int, counselor_id: int, processes: int):
+def _make_on_pool(run: JobRun, couples, workshop_id: int, processes: int):
     """Gather every couple's data here (the database stays in this process), render the PDFs on
-    `processes` worker processes, and archive them here in order, one transaction per couple."""
-    from workshop.reporting import services
-
+    `processes` worker processes, and archive them here in order, one transaction per couple.
+    A couple whose data has not changed since its latest archived version keeps that version:
+    nothing is rendered for it, as when one report is generated on its page."""
     made: list[tuple[str, Path]] = []
     errors: list[dict] = []
     pool = render_pool(processes, current_app.config.get("REPORT_PAPER_SIZE") or "A4")
     try:
-        pending = []
-        for couple_id, couple_name in couples:
-            gathered = future = None
-            try:
-                gathered = services.gather_couple_report(
-                    db.session.get(Workshop, workshop_id), db.session.get(Couple, couple_id)
-                )
-                future = pool.submit(render_in_worker, services.COUPLE_TEMPLATE, gathered.data)
-            except Exception:
-                db.session.rollback()
-                log.exception("job %s: data of couple %s failed", run.job_id, couple_id)
-            pending.append((couple_id, couple_name, gathered, future))
-        for couple_id, couple_name, gathered, future in pending:
-            if future is None:
+        pending = [_submit(run, pool, workshop_id, couple) for couple in couples]
+        for couple_id, couple_name, gathered, outcome in pending:
+            if isinstance(outcome, Path):  # reused from the archive
+                made.append((couple_name, outcome))
+            elif outcome is None:
                 errors.append(_failure(couple_id, couple_name))
-                run.advance()
-                continue
-            try:
-                pdf = future.result()
-                report = services.archive_couple_report(
-                    db.session.get(Workshop, workshop_id),
-                    db.session.get(Couple, couple_id),
-                    db.session.get(User, counselor_id),
-                    gathered,
-                    pdf,
-                )
-                path = report_file(report)
-                db.session.commit()
-                made.append((couple_name, path))
-            except Exception:
-                db.session.rollback()
-                log.exception("job %s: report of couple %s failed", run.job_id, couple_id)
-                errors.append(_failure(couple_id, couple_name))
+            else:
+                _archive_rendered(run, (couple_id, couple_name), gathered, outcome, made, errors)
             run.advance()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return made, errors
+
+
+def _submit(run: JobRun, pool, workshop_id: int, couple: tuple[int, str]):
+    """(couple id, name, gathered data, outcome): the outcome is the archived file of an
+    unchanged report, a render's future, or None when the data could not be gathered."""
+    from workshop.reporting import services
+
+    couple_id, couple_name = couple
+    try:
+        gathered = services.gather_couple_report(
+            db.session.get(Workshop, workshop_id), db.session.get(Couple, couple_id)
+        )
+        unchanged = services.latest_unchanged_version(workshop_id, couple_id, gathered)
+        if unchanged is not None:
+            return couple_id, couple_name, gathered, report_file(unchanged)
+        future = pool.submit(render_in_worker, services.COUPLE_TEMPLATE, gathered.data)
+        return couple_id, couple_name, gathered, future
+    except Exception:
+        db.session.rollback()
+        log.exception("job %s: data of couple %s failed", run.job_id, couple_id)
+        return couple_id, couple_name, None, None
+
+
+def _archive_rendered(run: JobRun, couple, gathered, future, made: list, errors: list) -> None:
+    """Archive one couple's rendered PDF as a new version, in a transaction of its own."""
+    from workshop.reporting import services
+
+    job = run.job
+    _keep(
+        run,
+        couple,
+        lambda: services.archive_couple_report(
+            db.session.get(Workshop, job.workshop_id),
+            db.session.get(Couple, couple[0]),
+            db.session.get(User, job.created_by_id),
+            gathered,
+            future.result(),
+        ),
+        made,
+        errors,
+    )
+
+
+def _keep(run: JobRun, couple: tuple[int, str], make_report, made: list, errors: list) -> None:
+    """Make one couple's Report with `make_report` and commit it, in a transaction of its own;
+    a failure is rolled back, logged and listed, and the other couples go on."""
+    couple_id, couple_name = couple
+    try:
+        path = report_file(make_report())
+        db.session.commit()
+        made.append((couple_name, path))
+    except Exception:
+        db.session.rollback()
+        log.exception("job %s: report of couple %s failed", run.job_id, couple_id)
+        errors.append(_failure(couple_id, couple_name))
 
 
 def _failure(couple_id: int, couple_name: str) -> dict:

@@ -1,11 +1,16 @@
 """Reads for the home pages and the health check."""
 
-from sqlalchemy import func, select, text
-from sqlalchemy.orm import selectinload
+from dataclasses import dataclass
+from functools import cache
+from itertools import groupby
 
+from sqlalchemy import bindparam, func, select, text
+
+from workshop.curriculum.stages import STAGES
 from workshop.extensions import db
 from workshop.homework import queries as homework_queries
-from workshop.models import Couple, Role, Stage, User, utcnow
+from workshop.models import Couple, Practice, Role, User, utcnow
+from workshop.models.people import couple_name_of
 from workshop.scheduling import agenda
 from workshop.scheduling import queries as scheduling_queries
 
@@ -16,17 +21,20 @@ HOMEWORK_ON_HOME = 3
 def home_data(user: User) -> dict:
     """What the user's home page shows, in a fixed number of queries."""
     if user.role == Role.ADMIN:
-        return {"counselors": practice_staff(user.practice_id)}
+        return {"practice": practice_overview(user.practice_id)}
     if user.role == Role.COUNSELOR:
         today, upcoming = agenda.today_and_upcoming(user, limit=HOME_LIST_LENGTH)
         return {
+            "practice_name": practice_name(user.practice_id),
             "couples": couples_of_counselor(user.id, limit=HOME_LIST_LENGTH),
-            "stage_count": db.session.scalar(select(func.count(Stage.id))),
+            # The stage list is the product's: sync-curriculum loads STAGES into the stage
+            # table at every deploy, so its length is the table's count without a statement.
+            "stage_count": len(STAGES),
             "today": today,
             "upcoming": upcoming,
         }
     return {
-        "couple": couple_with_partners(user.couple_id),
+        "couple_name": couple_name(user.couple_id),
         "sessions": scheduling_queries.upcoming_sessions(user, utcnow(), limit=HOME_LIST_LENGTH),
         "homework_to_do": homework_queries.homework_to_do(user, utcnow(), HOMEWORK_ON_HOME),
     }
@@ -41,22 +49,91 @@ def practice_staff(practice_id: int) -> list[User]:
     return list(db.session.scalars(query))
 
 
-def couples_of_counselor(counselor_id: int, limit: int) -> list[Couple]:
-    query = (
-        select(Couple)
-        .options(selectinload(Couple.partners))
-        .where(Couple.counselor_id == counselor_id)
-        .order_by(Couple.created_at.desc(), Couple.id.desc())
-        .limit(limit)
+# The admin's and the counselor's home statements, built once with bound parameters:
+# building a statement anew costs more Python than running it.
+_COUNSELORS_OF_PRACTICE = (
+    select(func.count(User.id))
+    .where(User.practice_id == Practice.id, User.role == Role.COUNSELOR)
+    .scalar_subquery()
+)
+# What the admin's home shows of the practice, with its number of counselors, in one statement
+# (rather than lazy-loading current_user.practice and counting apart).
+_PRACTICE_OVERVIEW = select(
+    Practice.name,
+    Practice.logo_mime,
+    Practice.paper_size,
+    _COUNSELORS_OF_PRACTICE.label("counselor_count"),
+).where(Practice.id == bindparam("practice_id"))
+# A plain value: half the Python of lazy-loading current_user.practice for its name.
+_PRACTICE_NAME = select(Practice.name).where(Practice.id == bindparam("practice_id"))
+_NEWEST_COUPLES = (
+    select(Couple.id, Couple.created_at)
+    .where(Couple.counselor_id == bindparam("counselor_id"))
+    .order_by(Couple.created_at.desc(), Couple.id.desc())
+    .limit(bindparam("limit"))
+    .subquery()
+)
+_PARTNERS_OF_NEWEST_COUPLES = (
+    select(_NEWEST_COUPLES.c.id, User.name, User.has_login.label("has_login"))
+    .outerjoin(User, User.couple_id == _NEWEST_COUPLES.c.id)
+    # The subquery's order does not survive the join: the same order again, then the
+    # partners' order within a couple, as Couple.partners has it.
+    .order_by(_NEWEST_COUPLES.c.created_at.desc(), _NEWEST_COUPLES.c.id.desc(), User.id)
+)
+
+
+def practice_name(practice_id: int) -> str:
+    return db.session.scalar(_PRACTICE_NAME, {"practice_id": practice_id})
+
+
+def practice_overview(practice_id: int):
+    """A row: the practice's name, logo_mime, paper_size and counselor_count."""
+    return db.session.execute(_PRACTICE_OVERVIEW, {"practice_id": practice_id}).one()
+
+
+@dataclass(frozen=True, slots=True)
+class CoupleSummary:
+    """A couple as the counselor's home lists it, as plain values (no ORM objects)."""
+
+    id: int
+    name: str
+    partner_count: int
+    logged_in_count: int
+
+
+def couples_of_counselor(counselor_id: int, limit: int) -> list[CoupleSummary]:
+    """The counselor's newest couples, in one statement: a row per partner, grouped here."""
+    rows = db.session.execute(
+        _PARTNERS_OF_NEWEST_COUPLES, {"counselor_id": counselor_id, "limit": limit}
     )
-    return list(db.session.scalars(query))
+    return [
+        _couple_summary(couple_id, list(group))
+        for couple_id, group in groupby(rows, key=lambda row: row.id)
+    ]
 
 
-def couple_with_partners(couple_id: int | None) -> Couple | None:
+def _couple_summary(couple_id: int, rows) -> CoupleSummary:
+    """One couple's rows (one per partner; one with no partner if it has none) as a summary."""
+    partners = [row for row in rows if row.name is not None]
+    return CoupleSummary(
+        id=couple_id,
+        name=couple_name_of(partner.name for partner in partners),
+        partner_count=len(partners),
+        logged_in_count=sum(1 for partner in partners if partner.has_login),
+    )
+
+
+def couple_name(couple_id: int | None) -> str | None:
+    """The couple's name (Couple.name) from its partners' names alone, in one query."""
     if couple_id is None:
         return None
-    query = select(Couple).options(selectinload(Couple.partners)).where(Couple.id == couple_id)
-    return db.session.scalar(query)
+    return couple_name_of(db.session.scalars(_partner_names(), {"couple_id": couple_id}))
+
+
+@cache
+def _partner_names():
+    # Built once, bound per request: building a statement costs more Python than running it.
+    return select(User.name).where(User.couple_id == bindparam("couple_id")).order_by(User.id)
 
 
 def health_checks(redis_url: str | None) -> dict[str, str]:

@@ -5,6 +5,7 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, false
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from workshop.extensions import db
@@ -21,6 +22,17 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.COUNSELOR})
 
 
 PAPER_SIZES = ("A4", "Letter")
+
+
+def first_name_of(name: str) -> str:
+    """A person's first name: the first word of their name (User.first_name, for plain rows)."""
+    return name.split()[0] if name.strip() else name
+
+
+def couple_name_of(partner_names) -> str:
+    """A couple's name from its partners' full names in partner order (Couple.name, for
+    plain rows): "Alex & Sam"."""
+    return " & ".join(first_name_of(name) for name in partner_names)
 
 
 class Practice(db.Model):
@@ -70,13 +82,18 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
-    @property
-    def has_login(self) -> bool:
+    @hybrid_property
+    def has_login(self) -> bool:  # a hybrid: list queries read it as a column too
         return self.password_hash is not None
+
+    @has_login.inplace.expression
+    @classmethod
+    def _has_login_expression(cls):
+        return cls.password_hash.is_not(None)
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.strip() else self.name
+        return first_name_of(self.name)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
@@ -100,4 +117,4 @@ class Couple(db.Model):
 
     @property
     def name(self) -> str:
-        return " & ".join(partner.first_name for partner in self.partners)
+        return couple_name_of(partner.name for partner in self.partners)

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import db
@@ -37,6 +38,12 @@ class AttendanceStatus(StrEnum):
     PRESENT = "present"
     ABSENT = "absent"
     EXCUSED = "excused"
+
+
+def session_title_of(stage_titles) -> str:
+    """A session's title from its stages' titles in stage order (WorkshopSession.title, for
+    plain rows): "Rebuilding trust" or "Keeping positive + Don't rush"."""
+    return " + ".join(stage_titles) or "Session"
 
 
 class Workshop(db.Model):
@@ -127,14 +134,14 @@ class WorkshopSession(db.Model):
     def duration(self) -> timedelta:
         return self.ends_at - self.starts_at
 
-    @property
-    def is_cancelled(self) -> bool:
+    @hybrid_property
+    def is_cancelled(self) -> bool:  # a hybrid: list queries read it as a column too
         return self.status == SessionStatus.CANCELLED
 
     @property
     def title(self) -> str:
         """The stages it covers, e.g. "Rebuilding trust" or "Keeping positive + Don't rush"."""
-        return " + ".join(stage.title for stage in self.stages) or "Session"
+        return session_title_of(stage.title for stage in self.stages)
 
 
 class SessionStage(db.Model):

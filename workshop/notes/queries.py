@@ -1,11 +1,17 @@
 """Scoped reads of notes: a counselor reads the notes of the workshops they lead or co-lead (and
 the notes they wrote); nobody else reaches a note at all."""
 
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
 from flask import abort
-from sqlalchemy import or_, select
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from workshop.couples.queries import get_couple_or_404
+from workshop.couples.queries import couples_query_for, get_couple_or_404
 from workshop.extensions import db
 from workshop.models import (
     Assignment,
@@ -15,11 +21,16 @@ from workshop.models import (
     NoteStatus,
     ProgressSummary,
     SessionNote,
+    SessionStage,
+    Stage,
     User,
     Workshop,
     WorkshopSession,
 )
+from workshop.models.people import couple_name_of
+from workshop.models.workshops import session_title_of
 from workshop.scheduling.queries import get_session_or_404
+from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters
 from workshop.workshops.queries import led_by
 
 TIMELINE_PAGE_SIZE = 10
@@ -113,14 +124,169 @@ def other_notes_for(session_id: int, couple_id: int, counselor: User) -> list[Se
     return list(db.session.scalars(query))
 
 
-def couple_timeline(couple_id: int, counselor: User, page: int):
-    """One page of the couple's notes the counselor may read, latest session first."""
-    query = _with_details(
-        readable_notes(counselor)
-        .where(SessionNote.couple_id == couple_id)
-        .order_by(WorkshopSession.starts_at.desc(), SessionNote.id.desc())
+@dataclass(frozen=True)
+class Author:
+    name: str
+
+
+@dataclass(frozen=True)
+class TimelineAddendum:
+    author: Author
+    signed_at: datetime
+    text: str
+
+
+@dataclass
+class TimelineNote:
+    """A note as the couple's timeline shows it, from plain rows: what the note partials
+    (_note_status, _note_body, _addenda) read of a SessionNote, and its session's heading."""
+
+    id: int
+    couple_id: int
+    format: str
+    sections: dict
+    status: str
+    signed_at: datetime | None
+    updated_at: datetime
+    author: Author
+    session_starts_at: datetime
+    workshop_title: str
+    session_id: int
+    session_title: str = ""
+    addenda: list[TimelineAddendum] = field(default_factory=list)
+
+    is_signed = property(vars(SessionNote)["is_signed"].fget)  # the note's own rule
+
+
+# The timeline's statements are built once (see workshop.statements).
+_COUPLE_HEADING = (
+    couples_query_for(COUNSELOR_AS_PARAMETERS)
+    .where(Couple.id == bindparam("couple_id"))
+    .outerjoin(User, User.couple_id == Couple.id)
+    .with_only_columns(Couple.id, User.name)
+    .order_by(User.id)
+)
+_COUPLE_NOTES = readable_notes(COUNSELOR_AS_PARAMETERS).where(
+    SessionNote.couple_id == bindparam("couple_id")
+)
+_TIMELINE = (
+    _COUPLE_NOTES.join(User, User.id == SessionNote.author_id)
+    .with_only_columns(
+        SessionNote.id,
+        SessionNote.couple_id,
+        SessionNote.format,
+        SessionNote.sections,
+        SessionNote.status,
+        SessionNote.signed_at,
+        SessionNote.updated_at,
+        User.name,
+        WorkshopSession.starts_at,
+        Workshop.title,
+        WorkshopSession.id,
+        func.count().over(),  # the total for the pager, without a statement of its own
     )
-    return db.paginate(query, page=page, per_page=TIMELINE_PAGE_SIZE, error_out=True)
+    .order_by(WorkshopSession.starts_at.desc(), SessionNote.id.desc())
+)
+_STAGE_TITLES = (
+    select(SessionStage.session_id, Stage.title)
+    .join(Stage, Stage.id == SessionStage.stage_id)
+    .where(SessionStage.session_id.in_(bindparam("session_ids", expanding=True)))
+    .order_by(Stage.position)
+)
+_ADDENDA = (
+    select(NoteAddendum.note_id, User.name, NoteAddendum.signed_at, NoteAddendum.text)
+    .join(User, User.id == NoteAddendum.author_id)
+    .where(NoteAddendum.note_id.in_(bindparam("note_ids", expanding=True)))
+    .order_by(NoteAddendum.signed_at, NoteAddendum.id)
+)
+
+
+class CoupleHeading(NamedTuple):
+    id: int
+    name: str
+
+
+def couple_heading_or_404(couple_id: int, counselor: User) -> CoupleHeading:
+    """The couple (its id and name) if the counselor works with it (get_couple_or_404's reach),
+    in one statement."""
+    params = {"couple_id": couple_id, **counselor_parameters(counselor)}
+    rows = db.session.execute(_COUPLE_HEADING, params).all()
+    if not rows:
+        abort(404)
+    return CoupleHeading(couple_id, couple_name_of(name for _, name in rows if name is not None))
+
+
+class RowsPagination(SelectPagination):
+    """db.paginate (the same page arguments and 404s) over a select of columns with bound
+    parameters whose last column counts all its rows (COUNT(*) OVER ()): one statement gives
+    the page and the total. The page's items are the rows without that column."""
+
+    def _query_items(self) -> list:
+        args = self._query_args
+        statement = args["select"].limit(self.per_page).offset(self._query_offset)
+        rows = list(args["session"].execute(statement, args["params"]))
+        self._total = rows[0][-1] if rows else 0
+        return [row[:-1] for row in rows]
+
+    def _query_count(self) -> int:
+        return self._total
+
+
+def couple_timeline(couple_id: int, counselor: User, page: int) -> RowsPagination:
+    """One page of the couple's notes the counselor may read, latest session first, as
+    TimelineNotes. Plain rows: only this page's notes are decrypted, in three statements
+    however long the page (the rows with their total, the sessions' stages, the addenda)."""
+    pages = RowsPagination(
+        select=_TIMELINE,
+        params={"couple_id": couple_id, **counselor_parameters(counselor)},
+        session=db.session(),
+        page=page,
+        per_page=TIMELINE_PAGE_SIZE,
+        max_per_page=None,
+        error_out=True,
+    )
+    pages.items = [_timeline_note(*row) for row in pages.items]
+    _add_session_titles(pages.items)
+    _add_addenda(pages.items)
+    return pages
+
+
+def _timeline_note(
+    note_id, couple_id, fmt, sections, status, signed_at, updated_at, author, *session
+) -> TimelineNote:
+    starts_at, workshop_title, session_id = session
+    return TimelineNote(
+        note_id,
+        couple_id,
+        fmt,
+        sections,
+        status,
+        signed_at,
+        updated_at,
+        Author(author),
+        starts_at,
+        workshop_title,
+        session_id,
+    )
+
+
+def _add_session_titles(notes: list[TimelineNote]) -> None:
+    stage_titles = defaultdict(list)
+    if notes:
+        session_ids = list(dict.fromkeys(note.session_id for note in notes))
+        for session_id, title in db.session.execute(_STAGE_TITLES, {"session_ids": session_ids}):
+            stage_titles[session_id].append(title)
+    for note in notes:
+        note.session_title = session_title_of(stage_titles[note.session_id])
+
+
+def _add_addenda(notes: list[TimelineNote]) -> None:
+    by_note = {note.id: note for note in notes}
+    if not by_note:
+        return
+    rows = db.session.execute(_ADDENDA, {"note_ids": list(by_note)})
+    for note_id, author, signed_at, text in rows:
+        by_note[note_id].addenda.append(TimelineAddendum(Author(author), signed_at, text))
 
 
 def own_notes(counselor: User) -> list[SessionNote]:

@@ -181,7 +181,7 @@ def delete_note(note_id: int):
 @bp.get("/couples/<int:couple_id>/notes")
 def list_couple_notes(couple_id: int):
     """The couple's notes across sessions, latest first (each read is recorded)."""
-    couple = get_couple_or_404(couple_id, current_user)
+    couple = queries.couple_heading_or_404(couple_id, current_user)
     page = queries.couple_timeline(couple.id, current_user, request.args.get("page", 1, type=int))
     services.record_views(page.items, current_user)
     # Render before committing: a commit would expire the loaded notes, one query each.

@@ -6,6 +6,7 @@ escaped, so a name like `<img src=...>` is drawn as text and never becomes marku
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from html import escape
 
 from markupsafe import Markup
@@ -48,18 +49,19 @@ class _Frame:
         self.width = width
         self.first, self.last = min(days), max(days)
         self.low, self.high = y_range if y_range[1] > y_range[0] else (y_range[0], y_range[0] + 1)
+        # Worked out once: a page draws several charts, each point twice (line and marker).
+        self._span = (self.last - self.first).days
+        self._plot_width = width - LEFT - RIGHT
+        self._plot_height = HEIGHT - TOP - BOTTOM
 
     def x(self, day: date) -> float:
-        span = (self.last - self.first).days
-        width = self.width - LEFT - RIGHT
-        if span == 0:
-            return LEFT + width / 2
-        return LEFT + width * (day - self.first).days / span
+        if self._span == 0:
+            return LEFT + self._plot_width / 2
+        return LEFT + self._plot_width * (day - self.first).days / self._span
 
     def y(self, value: float) -> float:
-        height = HEIGHT - TOP - BOTTOM
         ratio = (min(max(value, self.low), self.high) - self.low) / (self.high - self.low)
-        return TOP + height * (1 - ratio)
+        return TOP + self._plot_height * (1 - ratio)
 
 
 def line_chart(
@@ -72,10 +74,11 @@ def line_chart(
 ) -> Markup:
     """An accessible SVG chart of each series over time (a short message when there is no data)."""
     days = sorted({day for s in series for day, _ in s.points})
+    safe_title = _e(title)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="line-chart" role="img" '
         f'viewBox="0 0 {width} {HEIGHT}" width="{width}" height="{HEIGHT}" '
-        f'aria-label="{_e(title)}"><title>{_e(title)}</title>'
+        f'aria-label="{safe_title}"><title>{safe_title}</title>'
     )
     if not days:
         message = (
@@ -91,15 +94,7 @@ def line_chart(
 
 
 def _y_axis(frame: _Frame, y_label: str) -> list[str]:
-    parts = []
-    for value in _ticks(frame.low, frame.high):
-        y = frame.y(value)
-        parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{frame.width - RIGHT}" y2="{y:.1f}" '
-            f'stroke="#d8dee8" stroke-width="1"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#3b4558">{_fmt(value)}</text>'
-        )
+    parts = [_grid(frame.low, frame.high, frame.width)]
     if y_label:
         middle = TOP + (HEIGHT - TOP - BOTTOM) / 2
         parts.append(
@@ -107,6 +102,23 @@ def _y_axis(frame: _Frame, y_label: str) -> list[str]:
             f'text-anchor="middle" font-size="11" fill="#3b4558">{_e(y_label)}</text>'
         )
     return parts
+
+
+@lru_cache(maxsize=64)
+def _grid(low: float, high: float, width: int) -> str:
+    """The value grid lines and their labels: the same for every chart of a scale and width
+    (numbers only, no data), so drawn once per process."""
+    frame_height = HEIGHT - TOP - BOTTOM
+    parts = []
+    for value in _ticks(low, high):
+        y = TOP + frame_height * (1 - (value - low) / (high - low))
+        parts.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{width - RIGHT}" y2="{y:.1f}" '
+            f'stroke="#d8dee8" stroke-width="1"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="#3b4558">{_fmt(value)}</text>'
+        )
+    return "".join(parts)
 
 
 def _ticks(low: float, high: float) -> list[float]:
@@ -168,19 +180,25 @@ def _line(frame: _Frame, one: Series, style: dict) -> list[str]:
     points = sorted(one.points)
     if not points:
         return []
-    coords = " ".join(f"{frame.x(day):.1f},{frame.y(value):.1f}" for day, value in points)
+    # Each point's position, worked out and formatted once for the line and its marker.
+    xy = [(frame.x(day), frame.y(value)) for day, value in points]
+    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
     parts = [
         f'<polyline class="series" points="{coords}" fill="none" stroke="{style["color"]}" '
         f'stroke-width="2.5" stroke-dasharray="{style["dash"]}" stroke-linejoin="round"/>'
     ]
-    parts += [_marker(frame.x(day), frame.y(value), style) for day, value in points]
-    return parts
+    return parts + _markers(xy, style)
+
+
+def _markers(xy: list[tuple[float, float]], style: dict) -> list[str]:
+    color = style["color"]
+    if style["marker"] == "square":
+        return [
+            f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{color}"/>'
+            for x, y in xy
+        ]
+    return [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{color}"/>' for x, y in xy]
 
 
 def _marker(x: float, y: float, style: dict) -> str:
-    if style["marker"] == "square":
-        return (
-            f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" '
-            f'fill="{style["color"]}"/>'
-        )
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{style["color"]}"/>'
+    return _markers([(x, y)], style)[0]

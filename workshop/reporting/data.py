@@ -11,8 +11,8 @@ from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Bundle, joinedload, selectinload
 
 from workshop.extensions import db
 from workshop.homework.fields import MEASURES
@@ -107,12 +107,24 @@ def _measure_points(workshop_id: int, couple_ids: list[int]) -> list[tuple]:
     return [tuple(row) for row in db.session.execute(query)]
 
 
-def _measure_points_query(couple_ids: list[int]):
+def _measure_points_query(couple_ids):
+    """couple_ids: a list, or an expanding bound parameter."""
     is_private = (ExerciseVersion.mode == AnswerMode.INDIVIDUAL) & (
         ExerciseVersion.visibility == Visibility.PRIVATE
     )
+    # The points as plain values (a Bundle, not MeasurePoint objects): the charts only read them.
+    point = Bundle(
+        "point",
+        MeasurePoint.couple_id,
+        MeasurePoint.partner_id,
+        MeasurePoint.measure,
+        MeasurePoint.value,
+        MeasurePoint.scale_min,
+        MeasurePoint.scale_max,
+        MeasurePoint.recorded_at,
+    )
     return (
-        select(MeasurePoint, ExerciseVersion.is_safety_check, is_private)
+        select(point, ExerciseVersion.is_safety_check, is_private)
         .join(Submission, MeasurePoint.submission_id == Submission.id)
         .join(Assignment, Submission.assignment_id == Assignment.id)
         .join(ExerciseVersion, Assignment.exercise_version_id == ExerciseVersion.id)
@@ -121,18 +133,24 @@ def _measure_points_query(couple_ids: list[int]):
     )
 
 
-def couple_measures(couple: Couple, workshop_ids: list[int]) -> dict[int, list[dict]]:
+# Built once per process, the ids bound when it runs: the progress pages run it on every view,
+# and building a statement costs about as much Python as running it.
+_COUPLE_MEASURES = (
+    _measure_points_query(bindparam("couple_ids", expanding=True))
+    .add_columns(Assignment.workshop_id)
+    .where(Assignment.workshop_id.in_(bindparam("workshop_ids", expanding=True)))
+)
+
+
+def couple_measures(couple_id: int, partners, workshop_ids: list[int]) -> dict[int, list[dict]]:
     """The couple edition's charts for each of these workshops, in one query: what the
-    progress pages show, without gathering a whole report per workshop. `couple.partners`
-    should be loaded already."""
-    partners = [{"id": p.id, "name": p.name, "first_name": p.first_name} for p in couple.partners]
-    query = (
-        _measure_points_query([couple.id])
-        .add_columns(Assignment.workshop_id)
-        .where(Assignment.workshop_id.in_(workshop_ids))
-    )
+    progress pages show, without gathering a whole report per workshop. `partners`: the
+    couple's partners in partner order (anything with id, name and first_name)."""
+    partners = [{"id": p.id, "name": p.name, "first_name": p.first_name} for p in partners]
+    params = {"couple_ids": [couple_id], "workshop_ids": workshop_ids}
+    rows = db.session.execute(_COUPLE_MEASURES, params)
     points = defaultdict(list)
-    for point, is_safety, is_private, workshop_id in db.session.execute(query):
+    for point, is_safety, is_private, workshop_id in rows:
         points[workshop_id].append((point, is_safety, is_private))
     return {
         workshop_id: _measures(points[workshop_id], partners, counselor_edition=False)

@@ -26,7 +26,9 @@ bp = Blueprint("reporting", __name__)
 @bp.get("/workshops/<int:workshop_id>/couples/<int:couple_id>/reports")
 def list_couple_reports(workshop_id: int, couple_id: int):
     """Every version of the couple's reports, the charts, and the form to generate one."""
-    workshop, couple = queries.get_workshop_and_couple_or_404(workshop_id, couple_id, current_user)
+    workshop, couple = queries.workshop_and_couple_heading_or_404(
+        workshop_id, couple_id, current_user
+    )
     return _couple_page(workshop, couple, forms.GenerateReportForm())
 
 
@@ -48,7 +50,8 @@ def generate_report(workshop_id: int, couple_id: int):
 
 
 def _couple_page(workshop, couple, form, status=200):
-    measures = couple_measures(couple, [workshop.id])[workshop.id]
+    """Needs workshop.id and .title, couple.id, .name and .partners (ORM or plain)."""
+    measures = couple_measures(couple.id, couple.partners, [workshop.id])[workshop.id]
     reports = queries.reports_of(workshop.id, couple.id)
     page = render_template(
         "reporting/list_couple_reports.html",
@@ -109,8 +112,9 @@ def generate_workshop_summary(workshop_id: int):
 @bp.get("/my/progress")
 def show_my_progress():
     """The partner's page: their couple's charts and the reports released to them."""
-    workshops = queries.workshops_of_couple(current_user.couple_id)
-    measures = couple_measures(current_user.couple, [w.id for w in workshops]) if workshops else {}
+    couple_id = current_user.couple_id
+    workshops, partners = queries.workshops_and_partners_of(couple_id)
+    measures = couple_measures(couple_id, partners, [w.id for w in workshops]) if workshops else {}
     progress = [(w, measures[w.id]) for w in workshops]
     return render_template(
         "reporting/show_my_progress.html",

@@ -4,14 +4,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from workshop.models import User, WorkshopSession, utcnow
+from workshop.models import User, utcnow
 from workshop.scheduling import queries
+from workshop.scheduling.queries import SessionSummary
 
 
 @dataclass
 class Week:
     start: date
-    days: list[tuple[date, list[WorkshopSession]]]
+    days: list[tuple[date, list[SessionSummary]]]
 
     @property
     def previous_start(self) -> date:
@@ -27,37 +28,33 @@ def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
 
 
 def today_and_upcoming(
-    user: User, limit: int = queries.AGENDA_LENGTH
-) -> tuple[list[WorkshopSession], list[WorkshopSession]]:
-    """Sessions of the user's today (their clock), then later ones not yet over."""
-    zone = ZoneInfo(user.timezone)
+    counselor: User, limit: int = queries.AGENDA_LENGTH
+) -> tuple[list[SessionSummary], list[SessionSummary]]:
+    """Sessions of the counselor's today (their clock), then later ones not yet over."""
+    zone = ZoneInfo(counselor.timezone)
     now = utcnow()
     tomorrow = _local_midnight(now.astimezone(zone).date() + timedelta(days=1), zone)
-    sessions = queries.upcoming_sessions(user, now, limit=limit)
+    sessions = queries.upcoming_summaries(counselor, now, limit=limit)
     today = [s for s in sessions if s.starts_at < tomorrow]
     return today, [s for s in sessions if s.starts_at >= tomorrow]
 
 
-def week_of(user: User, start_text: str | None) -> Week:
+def week_of(counselor: User, start_text: str | None) -> Week:
     """Monday-to-Sunday around the requested day (default: this week), in one query."""
-    zone = ZoneInfo(user.timezone)
+    zone = ZoneInfo(counselor.timezone)
     day = _parse_day(start_text) or utcnow().astimezone(zone).date()
     monday = day - timedelta(days=day.weekday())
-    sessions = queries.sessions_between(
-        user, _local_midnight(monday, zone), _local_midnight(monday + timedelta(days=7), zone)
+    sessions = queries.summaries_between(
+        counselor, _local_midnight(monday, zone), _local_midnight(monday + timedelta(days=7), zone)
     )
-    days = [
-        (
-            monday + timedelta(days=offset),
-            [
-                s
-                for s in sessions
-                if s.starts_at.astimezone(zone).date() == monday + timedelta(days=offset)
-            ],
-        )
-        for offset in range(7)
-    ]
-    return Week(start=monday, days=days)
+    by_day = {monday + timedelta(days=offset): [] for offset in range(7)}
+    for session in sessions:
+        # .get: where a DST change skips midnight, a session could fall just outside the
+        # seven local days; it is left out rather than failing the page.
+        of_its_day = by_day.get(session.starts_at.astimezone(zone).date())
+        if of_its_day is not None:
+            of_its_day.append(session)
+    return Week(start=monday, days=list(by_day.items()))
 
 
 def _parse_day(text: str | None) -> date | None:

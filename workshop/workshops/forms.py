@@ -122,15 +122,38 @@ class WorkshopForm(BaseForm):
         return True
 
 
+def id_or_none(value) -> int | None:
+    """An id from the form; None (which no choice has) for anything else, so that a crafted
+    value gets the field's own message rather than WTForms' "Invalid Choice: could not
+    coerce"."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 class EnrollCoupleForm(BaseForm):
     couple = SelectField(
         "Couple",
-        coerce=int,
+        coerce=id_or_none,
         validate_choice=True,
         invalid_choice_message="Choose a couple from the list.",
         validators=[InputRequired("Choose a couple.")],
     )
     submit = SubmitField("Enroll")
+
+
+class FindCoupleForm(BaseForm):
+    """The roster's search for a couple to enroll (a GET form: nothing changes, so no CSRF
+    token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Find a couple by a partner's name",
+        validators=[Optional(), Length(max=120, message="Use at most 120 characters.")],
+    )
 
 
 class WithdrawForm(BaseForm):

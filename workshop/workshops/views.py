@@ -3,18 +3,24 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from workshop.couples.queries import enrollable_couples, get_couple_or_404
+from workshop.couples.queries import get_couple_or_404
 from workshop.extensions import db
 from workshop.forms import as_choices, keeps_typed_input, seen_version
 from workshop.models import utcnow
 from workshop.workshops import queries, services
-from workshop.workshops.forms import EnrollCoupleForm, WithdrawForm, WorkshopForm
+from workshop.workshops.forms import (
+    EnrollCoupleForm,
+    FindCoupleForm,
+    WithdrawForm,
+    WorkshopForm,
+)
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
 STALE_MESSAGE = (
     "Someone else saved this workshop while you were editing. Your changes are below but were "
     "not saved: compare them with the current version and save again."
 )
+NO_CHOICES = queries.CoupleChoices(couples=[], more=False)
 
 
 @bp.get("/")
@@ -44,8 +50,9 @@ def show_workshop(workshop_id: int):
     return render_template(
         "workshops/show_workshop.html",
         workshop=workshop,
-        sessions=queries.sessions_of(workshop.id),
-        enrollments=queries.active_enrollments(workshop.id),
+        leaders=queries.leaders_of(workshop),
+        sessions=queries.session_lines_of(workshop.id),
+        roster=queries.roster_of(workshop.id),
         now=utcnow(),
     )
 
@@ -79,13 +86,19 @@ def edit_workshop(workshop_id: int):
 @bp.route("/<int:workshop_id>/roster", methods=["GET", "POST"])
 @keeps_typed_input
 def show_roster(workshop_id: int):
-    """The enrolled couples, and a form to enroll another one."""
+    """The enrolled couples, and a form to enroll another one (found by name if need be)."""
     workshop = queries.get_workshop_or_404(workshop_id, current_user)
-    enrollments = queries.active_enrollments(workshop.id)
-    form = EnrollCoupleForm()
-    form.couple.choices = as_choices(
-        (c.id, c.name) for c in enrollable_couples(current_user, workshop.id)
+    roster = queries.roster_of(workshop.id)
+    finder = FindCoupleForm(formdata=request.args)
+    search = finder.q.data if finder.validate() and finder.q.data else ""
+    is_full = len(roster) >= workshop.capacity
+    # A full workshop shows no enroll form and offers no couple: a post to it enrolls nobody,
+    # and the page says the workshop is full.
+    offered = (
+        NO_CHOICES if is_full else queries.enrollable_couples(current_user, workshop.id, search)
     )
+    form = EnrollCoupleForm()
+    form.couple.choices = as_choices(offered.couples)
     if form.validate_on_submit():
         couple = get_couple_or_404(form.couple.data, current_user)
         try:
@@ -101,8 +114,12 @@ def show_roster(workshop_id: int):
     return render_template(
         "workshops/show_roster.html",
         workshop=workshop,
+        roster=roster,
+        is_full=is_full,
+        finder=finder,
+        search=search,
+        more_couples=offered.more,
         form=form,
-        enrollments=enrollments,
         withdraw_form=WithdrawForm(),
     )
 
