@@ -5,7 +5,7 @@ import time
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from workshop.extensions import db, limiter
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_http_error)
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(StaleDataError, render_simultaneous_save)
+    app.register_error_handler(ObjectDeletedError, render_removed_meanwhile)
     # Unhandled exceptions reach this as a 500 only when they are not propagated (production);
     # tests and the development debugger still see the real traceback.
     app.register_error_handler(500, render_unexpected_error)
@@ -35,6 +36,13 @@ def render_simultaneous_save(error: StaleDataError):
     """Two saves of one record in the same instant: the later one is undone, not merged."""
     db.session.rollback()
     return _render(409)
+
+
+def render_removed_meanwhile(error: ObjectDeletedError):
+    """What the request was working on was deleted by another request after it was read (a
+    session removed while its edit was being saved): it is no longer there, so 404."""
+    db.session.rollback()
+    return _render(404)
 
 
 def render_csrf_error(error: CSRFError):

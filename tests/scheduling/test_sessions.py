@@ -4,11 +4,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import delete
 
 from tests.helpers import text_of
 from tests.workshops.builders import field_error, in_days, input_value, user_id
 from workshop.extensions import db
-from workshop.models import SessionReminder, WorkshopSession
+from workshop.models import SessionReminder, SessionStage, WorkshopSession
+from workshop.scheduling import services
 
 WHEN = "%A %d %B %Y, %H:%M"
 
@@ -441,6 +443,59 @@ def test_a_session_edit_without_a_version_is_treated_as_stale(counselor, build):
 
     assert "Someone else changed this session" in text_of(response)
     assert columns(build, session_id, "location") == {"location": "Room 4, Garden Street 1"}
+
+
+# Removed by another request while this one saves (found by the wapiti scan in CI: a 500)
+
+
+def removed_elsewhere(session_id: int) -> None:
+    """Another request removed the session, and committed, after this one read it."""
+    with db.engine.begin() as connection:
+        connection.execute(delete(SessionStage).where(SessionStage.session_id == session_id))
+        connection.execute(delete(WorkshopSession).where(WorkshopSession.id == session_id))
+
+
+def test_attendance_saved_while_the_session_is_removed_is_not_a_500(
+    counselor, build, world, monkeypatch
+):
+    workshop = build.workshop(couples=(world.couple_id,), sessions=1, first=in_days(-1))
+    session_id = workshop.session_ids[0]
+    first, second = build.partner_ids(world.couple_id)
+    save = services.record_attendance
+
+    def removed_then_saved(session, statuses, user):
+        removed_elsewhere(session_id)
+        save(session, statuses, user)
+
+    monkeypatch.setattr(services, "record_attendance", removed_then_saved)
+    response = counselor.post(
+        f"/sessions/{session_id}/attendance",
+        {f"partner_{first}": "present", f"partner_{second}": "absent"},
+        token_from=f"/sessions/{session_id}",
+        follow_redirects=True,
+    )
+
+    assert response.status_code == 404
+    assert "no longer there" in text_of(response)
+    assert columns(build, session_id, "id") is None
+
+
+def test_an_edit_saved_while_the_session_is_removed_says_it_is_gone(counselor, build, monkeypatch):
+    workshop = build.workshop(sessions=1, first=in_days(10, 17))
+    session_id = workshop.session_ids[0]
+    page = text_of(counselor.get(f"/sessions/{session_id}/edit"))
+    save = services.reschedule_session
+
+    def removed_then_saved(session, *args):
+        removed_elsewhere(session_id)
+        return save(session, *args)
+
+    monkeypatch.setattr(services, "reschedule_session", removed_then_saved)
+    response = counselor.post(f"/sessions/{session_id}/edit", edit_form(page, location="Hall B"))
+
+    assert response.status_code == 404
+    assert "no longer there" in text_of(response)
+    assert columns(build, session_id, "id") is None
 
 
 # Cancelling

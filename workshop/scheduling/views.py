@@ -127,7 +127,7 @@ def record_attendance(session_id: int):
             flash("Attendance saved.", "success")
     else:
         flash("Choose present, absent or excused for every partner, then save again.", "error")
-    return redirect(url_for("scheduling.show_session", session_id=session.id))
+    return redirect(url_for("scheduling.show_session", session_id=session_id))
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -163,7 +163,7 @@ def edit_session(session_id: int):
                 "Session updated; the couples were told." if changed else "Nothing changed.",
                 "success",
             )
-            return redirect(url_for("scheduling.show_session", session_id=session.id))
+            return redirect(url_for("scheduling.show_session", session_id=session_id))
     return render_template(
         "scheduling/edit_session.html", form=form, session=session, clashes=clashes
     )
@@ -179,7 +179,7 @@ def cancel_session(session_id: int):
         services.cancel_session(session, form.reason.data or "")
         db.session.commit()
         flash("Session cancelled; the couples were told.", "success")
-        return redirect(url_for("scheduling.show_session", session_id=session.id))
+        return redirect(url_for("scheduling.show_session", session_id=session_id))
     return render_template("scheduling/cancel_session.html", form=form, session=session)
 
 
