@@ -5,6 +5,7 @@ import pytest
 
 from tests.exercises.builders import stage_id, version_in
 from tests.helpers import text_of
+from workshop.exercises import services
 
 TYPED = "Walk together for twenty minutes, phones at home."
 
@@ -206,3 +207,24 @@ def test_an_assigned_exercise_is_kept_with_a_clear_message(app, counselor, exerc
     assert "was given to couples, so it is kept" in text_of(response)
     assert exercises.read(exercise_id) is not None
     assert "Delete exercise" not in text_of(counselor.get(f"/exercises/{exercise_id}"))
+
+
+def test_an_exercise_assigned_while_it_is_being_deleted_is_kept(counselor, exercises, monkeypatch):
+    """The delete's "never assigned" check passed, then another request assigned it: the
+    delete would break the assignment (a 500); it is refused like any assigned exercise."""
+    exercise_id = exercises.own(title="Given in the same instant")
+    check = services.was_assigned
+
+    def checked_then_assigned_elsewhere(exercise):
+        assigned = check(exercise)
+        exercises.assign(exercise_id)
+        return assigned
+
+    monkeypatch.setattr(services, "was_assigned", checked_then_assigned_elsewhere)
+    response = counselor.post(
+        f"/exercises/{exercise_id}/delete", token_from="/", follow_redirects=True
+    )
+
+    assert response.status_code == 200
+    assert "was given to couples, so it is kept" in text_of(response)
+    assert exercises.read(exercise_id) is not None

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from workshop.exercises.queries import was_assigned
@@ -95,7 +96,12 @@ def delete_exercise(exercise: Exercise) -> None:
     if was_assigned(exercise):
         raise AlreadyAssigned
     db.session.delete(exercise)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as raced:
+        # Another request assigned it between the check above and this delete (the view
+        # rolls back).
+        raise AlreadyAssigned from raced
 
 
 # --- questions ---------------------------------------------------------------------------------

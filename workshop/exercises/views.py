@@ -104,6 +104,7 @@ def delete_exercise(exercise_id: int):
     try:
         services.delete_exercise(exercise)
     except services.AlreadyAssigned:
+        db.session.rollback()
         flash(ASSIGNED_MESSAGE, "error")
         return redirect(url_for("exercises.show_exercise", exercise_id=exercise_id))
     db.session.commit()
