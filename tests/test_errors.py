@@ -90,6 +90,26 @@ def test_a_simultaneous_save_gets_a_calm_409_not_a_500(production_app, monkeypat
     assert "Someone saved this at the same moment" in text_of(response)
 
 
+def test_a_write_the_database_refuses_gets_the_409_page_and_is_logged(
+    production_app, monkeypatch, caplog
+):
+    """A constraint that a race broke (two first saves of one record; a row deleted under a
+    new child) and no service caught: a 409 page, never a 500, and the traceback logged."""
+    from sqlalchemy.exc import IntegrityError
+
+    @production_app.get("/conflict")
+    def conflict():
+        raise IntegrityError("INSERT INTO attendance ...", {}, Exception("FOREIGN KEY failed"))
+
+    monkeypatch.setitem(access.ROUTE_ACCESS, "conflict", access.public())
+    response = production_app.test_client().get("/conflict")
+    assert response.status_code == 409
+    assert "Someone saved this at the same moment" in text_of(response)
+    assert "INSERT INTO" not in text_of(response)
+    assert "conflicting write refused by the database" in caplog.text
+    assert "FOREIGN KEY failed" in caplog.text
+
+
 def test_an_oversized_request_gets_a_friendly_413(browser, world):
     browser.login(world.admin)
     response = browser.post("/practice/branding", {"name": "x" * (5 * 1024 * 1024)})

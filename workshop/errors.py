@@ -3,8 +3,9 @@
 import math
 import time
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, render_csrf_error)
     app.register_error_handler(StaleDataError, render_simultaneous_save)
     app.register_error_handler(ObjectDeletedError, render_removed_meanwhile)
+    app.register_error_handler(IntegrityError, render_conflicting_write)
     # Unhandled exceptions reach this as a 500 only when they are not propagated (production);
     # tests and the development debugger still see the real traceback.
     app.register_error_handler(500, render_unexpected_error)
@@ -35,6 +37,15 @@ def render_http_error(error: HTTPException):
 def render_simultaneous_save(error: StaleDataError):
     """Two saves of one record in the same instant: the later one is undone, not merged."""
     db.session.rollback()
+    return _render(409)
+
+
+def render_conflicting_write(error: IntegrityError):
+    """A write the database refused (a unique or foreign key constraint) that no service caught:
+    another request changed the same records in the same instant. Nothing of this request is
+    kept; the user gets the 409 page, and the log keeps the traceback in case it was a bug."""
+    db.session.rollback()
+    current_app.logger.error("conflicting write refused by the database", exc_info=error)
     return _render(409)
 
 
