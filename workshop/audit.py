@@ -6,7 +6,8 @@ other write), the view commits after recording.
 """
 
 from flask import has_request_context, request
-from sqlalchemy import insert
+from sqlalchemy import Integer, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from workshop.extensions import db
 from workshop.models import AuditEvent, User, utcnow
@@ -55,12 +56,40 @@ def record_many(
     costs the same number of statements however many it shows."""
     if not objects:
         return
-    now = utcnow()
+    event = _columns(actor, action, object_type, None, None) | {"at": utcnow()}
+    if db.session.get_bind().dialect.name == "postgresql":
+        object_ids, couple_ids = ([*column] for column in zip(*objects, strict=True))
+        db.session.execute(_EVENTS_FROM_ARRAYS, event | {"ids": object_ids, "couples": couple_ids})
+        return
     rows = [
-        _columns(actor, action, object_type, object_id, couple_id) | {"at": now}
-        for object_id, couple_id in objects
+        event | {"object_id": object_id, "couple_id": couple_id} for object_id, couple_id in objects
     ]
     db.session.execute(insert(AuditEvent), rows)
+
+
+def _events_from_arrays():
+    """INSERT ... SELECT from unnest(:ids, :couples) (PostgreSQL): one statement that adds one
+    row per object, the other columns the same for all. About a third less work (Python and
+    database) than the same INSERT once per row, which psycopg's executemany sends as that
+    many statements."""
+    table = AuditEvent.__table__
+    objects = (
+        func.unnest(
+            bindparam("ids", type_=ARRAY(Integer)), bindparam("couples", type_=ARRAY(Integer))
+        )
+        .table_valued("object_id", "couple_id")
+        .render_derived()
+    )
+    shared = ["practice_id", "actor_id", "action", "object_type", "at", "ip_address"]
+    values = [bindparam(name, type_=table.c[name].type) for name in shared]
+    return insert(table).from_select(
+        [*shared, "object_id", "couple_id"],
+        select(*values, objects.c.object_id, objects.c.couple_id),
+    )
+
+
+# Built once per process (see workshop.statements).
+_EVENTS_FROM_ARRAYS = _events_from_arrays()
 
 
 def _columns(actor, action, object_type, object_id, couple_id) -> dict:

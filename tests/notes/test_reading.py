@@ -154,6 +154,28 @@ def test_the_timeline_is_paginated(counselor, setting, build):
     assert beyond.status_code == 404
 
 
+def test_a_timeline_page_records_a_read_of_each_note_it_shows_and_no_other(
+    counselor, setting, build, world
+):
+    sessions = [build.session(setting.workshop_id, in_days(-30 + n)) for n in range(12)]
+    note_ids = [build.note(session_id, setting.couple_id) for session_id in sessions]
+
+    counselor.get(
+        f"/couples/{setting.couple_id}/notes?page=2", environ_base={"REMOTE_ADDR": "203.0.113.7"}
+    )
+
+    reads = build.events("note.viewed")
+    # The second page holds the two earliest sessions' notes.
+    assert sorted(read["object_id"] for read in reads) == sorted(note_ids[:2])
+    for read in reads:
+        assert read["object_type"] == "session_note"
+        assert read["couple_id"] == setting.couple_id
+        assert read["actor_id"] == build.user_id(world.counselor)
+        assert read["practice_id"] == world.practice_id
+        assert read["ip_address"] == "203.0.113.7"
+        assert read["at"] == reads[0]["at"]
+
+
 def _notes(build, setting, count: int, word: str = "calmer") -> None:
     for n in range(count):
         session_id = build.session(setting.workshop_id, in_days(-40 + n))

@@ -3,10 +3,14 @@
 import re
 from datetime import date
 
+from sqlalchemy import select
+
 from tests.assignments.builders import STAND_ANSWERS, WHERE_I_STAND
+from tests.helpers import text_of
 from tests.reporting.builders import pdf_text
 from tests.workshops.builders import in_days
-from workshop.models import utcnow
+from workshop.extensions import db
+from workshop.models import User, utcnow
 
 
 def reports_url(story) -> str:
@@ -139,3 +143,26 @@ def test_partner_progress_shows_each_workshop_once_with_both_partners(browser, b
         assert page.count(f'id="w{workshop_id}-heading"') == 1
     # Each workshop's charts have a line for each partner, in the legend by first name.
     assert page.count(">Alex</text>") == page.count(">Sam</text>") > 0
+
+
+def test_the_archive_shows_each_version_with_its_author_and_offers_release_once(
+    browser, build, world
+):
+    story = build.story()
+    browser.login(world.counselor)
+    generate(browser, story)
+    generate(browser, story, edition="counselor")
+    with build.database():
+        author = db.session.scalar(select(User.name).where(User.email == world.counselor))
+
+    before = text_of(browser.get(reports_url(story)))
+    [couple_edition, _] = report_ids(before)
+    browser.post(f"/reports/{couple_edition}/release", token_from=reports_url(story))
+    after = text_of(browser.get(reports_url(story)))
+
+    assert before.count(f"by {author}") == 2
+    assert "For the couple" in before
+    assert "Counselor edition" in before
+    # Only the couple's edition can be released, and only once.
+    assert before.count("Release to the couple") == 1
+    assert after.count("Release to the couple") == 0

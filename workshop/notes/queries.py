@@ -186,6 +186,9 @@ _TIMELINE = (
         func.count().over(),  # the total for the pager, without a statement of its own
     )
     .order_by(WorkshopSession.starts_at.desc(), SessionNote.id.desc())
+    # The page bound too: a statement built per request costs its cache key and more.
+    .limit(bindparam("page_size"))
+    .offset(bindparam("page_offset"))
 )
 _STAGE_TITLES = (
     select(SessionStage.session_id, Stage.title)
@@ -217,14 +220,15 @@ def couple_heading_or_404(couple_id: int, counselor: User) -> CoupleHeading:
 
 
 class RowsPagination(SelectPagination):
-    """db.paginate (the same page arguments and 404s) over a select of columns with bound
-    parameters whose last column counts all its rows (COUNT(*) OVER ()): one statement gives
-    the page and the total. The page's items are the rows without that column."""
+    """db.paginate (the same page arguments and 404s) over a prebuilt select of columns, its
+    page bound as :page_size and :page_offset, whose last column counts all its rows
+    (COUNT(*) OVER ()): one statement gives the page and the total. The page's items are the
+    rows without that column."""
 
     def _query_items(self) -> list:
         args = self._query_args
-        statement = args["select"].limit(self.per_page).offset(self._query_offset)
-        rows = list(args["session"].execute(statement, args["params"]))
+        page = {"page_size": self.per_page, "page_offset": self._query_offset}
+        rows = list(args["session"].execute(args["select"], args["params"] | page))
         self._total = rows[0][-1] if rows else 0
         return [row[:-1] for row in rows]
 

@@ -2,11 +2,12 @@
 released reports only. Anything else is a 404."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 
 from flask import abort
 from sqlalchemy import Row, bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from workshop.extensions import db
 from workshop.models import (
@@ -99,20 +100,22 @@ _WORKSHOP_AND_PARTNERS = (
     .order_by(User.id)
 )
 _NEWEST_FIRST = (Report.generated_at.desc(), Report.id.desc())
-_COUPLE_REPORTS = (
-    select(Report)
-    .where(
-        Report.workshop_id == bindparam("workshop_id"), Report.couple_id == bindparam("couple_id")
-    )
-    .options(joinedload(Report.generated_by))
-    .order_by(*_NEWEST_FIRST)
-)
-_WORKSHOP_REPORTS = (
-    select(Report)
-    .where(Report.workshop_id == bindparam("workshop_id"), Report.kind == ReportKind.WORKSHOP)
-    .options(joinedload(Report.generated_by))
-    .order_by(*_NEWEST_FIRST)
-)
+# The archive's columns (what _report_rows.html shows), as plain rows.
+_ARCHIVE = select(
+    Report.id,
+    Report.kind,
+    Report.number,
+    Report.includes_notes,
+    Report.generated_at,
+    Report.released_at,
+    User.name.label("generated_by_name"),
+).join(User, User.id == Report.generated_by_id)
+_COUPLE_REPORTS = _ARCHIVE.where(
+    Report.workshop_id == bindparam("workshop_id"), Report.couple_id == bindparam("couple_id")
+).order_by(*_NEWEST_FIRST)
+_WORKSHOP_REPORTS = _ARCHIVE.where(
+    Report.workshop_id == bindparam("workshop_id"), Report.kind == ReportKind.WORKSHOP
+).order_by(*_NEWEST_FIRST)
 _RELEASED_REPORTS = (
     select(Report.id, Workshop.title.label("workshop_title"), Report.released_at)
     .join(Workshop, Report.workshop_id == Workshop.id)
@@ -155,14 +158,31 @@ def workshop_and_couple_heading_or_404(workshop_id: int, couple_id: int, counsel
     return workshop, CoupleHeading(couple_id, partners)
 
 
-def reports_of(workshop_id: int, couple_id: int | None) -> list[Report]:
+@dataclass(frozen=True)
+class ArchivedReport:
+    """One version of a report as the archive lists it, from a plain row."""
+
+    id: int
+    kind: str
+    number: int
+    includes_notes: bool
+    generated_at: datetime
+    released_at: datetime | None
+    generated_by_name: str
+
+    # The model's own rules, so the list and the release action agree.
+    is_released = vars(Report)["is_released"]
+    can_release = vars(Report)["can_release"]
+
+
+def reports_of(workshop_id: int, couple_id: int | None) -> list[ArchivedReport]:
     """Every version of the couple's reports (or the workshop's summaries), newest first."""
     if couple_id is None:
-        found = db.session.scalars(_WORKSHOP_REPORTS, {"workshop_id": workshop_id})
+        rows = db.session.execute(_WORKSHOP_REPORTS, {"workshop_id": workshop_id})
     else:
         params = {"workshop_id": workshop_id, "couple_id": couple_id}
-        found = db.session.scalars(_COUPLE_REPORTS, params)
-    return list(found.unique())
+        rows = db.session.execute(_COUPLE_REPORTS, params)
+    return [ArchivedReport(*row) for row in rows]
 
 
 def released_reports_of(partner: User) -> list[Row]:
