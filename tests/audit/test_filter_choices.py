@@ -3,11 +3,11 @@ are listed by name, couples are found by typing a partner's name."""
 
 import re
 
-from tests.factories import make_couple
+from tests.factories import make_couple, make_user
 from tests.helpers import text_of
 from tests.workshops.builders import field_error, input_value, user_id
 from workshop.extensions import db
-from workshop.models import User
+from workshop.models import Role, User
 
 
 def options(page: str, field: str) -> dict[str, str]:
@@ -89,3 +89,45 @@ def test_an_unstorable_character_is_a_field_error_not_a_500(admin):
     response = admin.get("/practice/audit?couple=Al%00ex")
     assert response.status_code == 200
     assert "cannot be stored" in field_error(response.get_data(as_text=True), "couple")
+
+
+def test_each_view_shows_the_filters_it_was_opened_with(app, admin, world):
+    with app.app_context():
+        counselor = str(user_id(world.counselor))
+    filtered = "/practice/audit?user={}&couple=Sam&action=note.viewed&date_from=2026-03-01"
+
+    plain_before = admin.get("/practice/audit").get_data(as_text=True)
+    chosen = admin.get(filtered.format(counselor)).get_data(as_text=True)
+    wrong = admin.get("/practice/audit?date_from=2026-13-45").get_data(as_text=True)
+    plain_after = admin.get("/practice/audit").get_data(as_text=True)
+
+    assert selected(chosen, "user") == counselor
+    assert selected(chosen, "action") == "note.viewed"
+    assert input_value(chosen, "couple") == "Sam"
+    assert input_value(chosen, "date_from") == "2026-03-01"
+    assert field_error(wrong, "date_from")
+    assert input_value(wrong, "date_from") == "2026-13-45"  # as typed, to correct it
+    for page in (plain_before, plain_after):
+        assert selected(page, "user") == selected(page, "action") == ""
+        assert input_value(page, "couple") == input_value(page, "date_from") == ""
+        assert not field_error(page, "date_from")
+
+
+def test_a_new_counselor_is_a_user_choice_at_once(app, admin, world):
+    admin.get("/practice/audit")  # the filters as they were
+    with app.app_context():
+        practice = db.session.get(User, user_id(world.admin)).practice
+        newcomer = make_user(practice, Role.COUNSELOR, name="Robin Newcomer")
+        db.session.commit()
+        newcomer_id = str(newcomer.id)
+
+    page = admin.get("/practice/audit").get_data(as_text=True)
+
+    assert options(page, "user")[newcomer_id] == "Robin Newcomer (counselor)"
+
+
+def selected(page: str, field: str) -> str | None:
+    """The value of the option selected in the select called `field`."""
+    select = re.search(rf'<select[^>]*name="{field}"[^>]*>(.*?)</select>', page, re.S).group(1)
+    found = re.search(r'<option value="([^"]*)" selected>', select)
+    return found.group(1) if found else None

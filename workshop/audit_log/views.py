@@ -31,20 +31,20 @@ def list_events():
     """Events of the admin's practice, newest first, filtered by user, couple (a partner's
     name), action and dates."""
     practice_name, form = _filter_form()
-    page = None
+    page = events = None
     if form.validate():
         filters = form.filters(current_user.timezone)
         page = queries.paginate_events(
             current_user.practice_id, filters, request.args.get("page", 1, type=int)
         )
+        events = queries.shown_events(page.items, current_user.timezone)
     return render_template(
         "audit_log/list_events.html",
         practice_name=practice_name,
         form=form,
         page=page,
+        events=events,
         filter_args=form.query_args(),
-        action_label=queries.action_label,
-        object_label=queries.object_label,
     )
 
 

@@ -53,9 +53,10 @@ def add_couple():
 
 @bp.get("/<int:couple_id>")
 def show_couple(couple_id: int):
-    """A couple's partners and the state of their accounts."""
-    couple = queries.get_couple_or_404(couple_id, current_user)
-    return render_template("couples/show_couple.html", couple=couple)
+    """A couple's partners, the state of their accounts and any open safety flag."""
+    couple = queries.get_couple_card_or_404(couple_id, current_user)
+    safety_flags = queries.open_safety_flags(couple.id, current_user)
+    return render_template("couples/show_couple.html", couple=couple, safety_flags=safety_flags)
 
 
 @bp.route("/<int:couple_id>/partners/<int:partner_id>/edit", methods=["GET", "POST"])
