@@ -60,6 +60,16 @@ def test_counselor_home_counts_the_partners_who_have_logged_in(browser, world, b
     assert "2 of 2 partners have logged in" in alex_and_sam.split("</li>")[0]
 
 
+def test_counselor_home_without_couples_still_names_the_practice(browser, world):
+    browser.login(world.other_practice_counselor)  # no couple yet
+
+    page = text_of(browser.get("/"))
+
+    assert '<p class="eyebrow">Practice B</p>' in page
+    assert "No couples yet" in page
+    assert "All your couples" not in page
+
+
 def test_counselor_home_lists_the_ten_newest_couples_newest_first(browser, world, build):
     couple_ids = [build.couple(names=(f"Ann{n:02}", f"Ben{n:02}")) for n in range(11)]
     browser.login(world.counselor)

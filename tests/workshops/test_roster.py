@@ -6,10 +6,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import make_user
 from tests.helpers import text_of
 from tests.workshops.builders import field_error, input_value
 from workshop.extensions import db
-from workshop.models import Couple, Enrollment
+from workshop.models import Couple, Enrollment, Practice, Role, User
 from workshop.workshops import queries
 
 NEW_COUPLE = {
@@ -301,6 +302,25 @@ def test_a_co_counselor_sees_and_manages_the_workshop(app, build, world, make_br
     }
     assert colleague.get(f"/couples/{world.couple_id}").status_code == 200
     assert "Alex & Sam" in text_of(colleague.get("/couples/"))
+
+
+def test_the_workshop_page_names_the_lead_then_the_co_counselors_by_name(
+    app, build, counselor, world
+):
+    with app.app_context():
+        practice = db.session.get(Practice, world.practice_id)
+        zoe = make_user(practice, Role.COUNSELOR, name="Zoe Lane").email
+        ada = make_user(practice, Role.COUNSELOR, name="Ada Moss").email
+        lead = db.session.scalar(select(User.name).where(User.email == world.counselor))
+        db.session.commit()
+    shared = build.workshop(title="Shared group", co=(zoe, ada))
+    alone = build.workshop(title="Solo group")
+
+    def words(url: str) -> str:
+        return " ".join(text_of(counselor.get(url)).split())
+
+    assert f"led by {lead} with Ada Moss, Zoe Lane ·" in words(shared.url())
+    assert f"led by {lead} ·" in words(alone.url())
 
 
 def test_a_couple_stays_visible_to_a_co_counselor_after_withdrawal(build, world, make_browser):

@@ -118,11 +118,17 @@ def _list_parameters(partner: User, now: datetime) -> dict:
 def _done():
     """Whether the partner's part is submitted (on _item_rows): the rule of
     services.partner_state (state_from), in SQL."""
-    return Submission.status.in_(DONE_STATES)
+    return Submission.status.in_(_done_states())
 
 
 def _not_done():
-    return or_(Submission.status.is_(None), Submission.status.not_in(DONE_STATES))
+    return or_(Submission.status.is_(None), Submission.status.not_in(_done_states()))
+
+
+def _done_states() -> list:
+    # As values bound in the statement: IN over a plain list has SQLAlchemy rewrite the SQL
+    # text on every run (an "expanding" parameter), in statements built once to run as is.
+    return [literal(state, Submission.status.type) for state in sorted(DONE_STATES)]
 
 
 @cache

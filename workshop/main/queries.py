@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, func, select, text, true
 
 from workshop.curriculum.stages import STAGES
 from workshop.extensions import db
@@ -24,9 +24,10 @@ def home_data(user: User) -> dict:
         return {"practice": practice_overview(user.practice_id)}
     if user.role == Role.COUNSELOR:
         today, upcoming = agenda.today_and_upcoming(user, limit=HOME_LIST_LENGTH)
+        name, couples = practice_and_couples(user, limit=HOME_LIST_LENGTH)
         return {
-            "practice_name": practice_name(user.practice_id),
-            "couples": couples_of_counselor(user.id, limit=HOME_LIST_LENGTH),
+            "practice_name": name,
+            "couples": couples,
             # The stage list is the product's: sync-curriculum loads STAGES into the stage
             # table at every deploy, so its length is the table's count without a statement.
             "stage_count": len(STAGES),
@@ -64,8 +65,6 @@ _PRACTICE_OVERVIEW = select(
     Practice.paper_size,
     _COUNSELORS_OF_PRACTICE.label("counselor_count"),
 ).where(Practice.id == bindparam("practice_id"))
-# A plain value: half the Python of lazy-loading current_user.practice for its name.
-_PRACTICE_NAME = select(Practice.name).where(Practice.id == bindparam("practice_id"))
 _NEWEST_COUPLES = (
     select(Couple.id, Couple.created_at)
     .where(Couple.counselor_id == bindparam("counselor_id"))
@@ -73,17 +72,24 @@ _NEWEST_COUPLES = (
     .limit(bindparam("limit"))
     .subquery()
 )
-_PARTNERS_OF_NEWEST_COUPLES = (
-    select(_NEWEST_COUPLES.c.id, User.name, User.has_login.label("has_login"))
+# The counselor home's practice name and newest couples in one statement (a round trip less
+# than reading the name apart): a row per partner of those couples, each with the name; one
+# row with no couple when the counselor has none yet.
+_PRACTICE_AND_PARTNERS_OF_NEWEST_COUPLES = (
+    select(
+        Practice.name.label("practice_name"),
+        _NEWEST_COUPLES.c.id,
+        User.name,
+        User.has_login.label("has_login"),
+    )
+    .select_from(Practice)
+    .outerjoin(_NEWEST_COUPLES, true())
     .outerjoin(User, User.couple_id == _NEWEST_COUPLES.c.id)
-    # The subquery's order does not survive the join: the same order again, then the
+    .where(Practice.id == bindparam("practice_id"))
+    # The subquery's order does not survive the joins: the same order again, then the
     # partners' order within a couple, as Couple.partners has it.
     .order_by(_NEWEST_COUPLES.c.created_at.desc(), _NEWEST_COUPLES.c.id.desc(), User.id)
 )
-
-
-def practice_name(practice_id: int) -> str:
-    return db.session.scalar(_PRACTICE_NAME, {"practice_id": practice_id})
 
 
 def practice_overview(practice_id: int):
@@ -101,15 +107,19 @@ class CoupleSummary:
     logged_in_count: int
 
 
-def couples_of_counselor(counselor_id: int, limit: int) -> list[CoupleSummary]:
-    """The counselor's newest couples, in one statement: a row per partner, grouped here."""
+def practice_and_couples(counselor: User, limit: int) -> tuple[str, list[CoupleSummary]]:
+    """The counselor's practice name and newest couples, in one statement: a row per partner,
+    grouped here."""
     rows = db.session.execute(
-        _PARTNERS_OF_NEWEST_COUPLES, {"counselor_id": counselor_id, "limit": limit}
-    )
-    return [
+        _PRACTICE_AND_PARTNERS_OF_NEWEST_COUPLES,
+        {"practice_id": counselor.practice_id, "counselor_id": counselor.id, "limit": limit},
+    ).all()
+    couples = [
         _couple_summary(couple_id, list(group))
         for couple_id, group in groupby(rows, key=lambda row: row.id)
+        if couple_id is not None
     ]
+    return rows[0].practice_name, couples
 
 
 def _couple_summary(couple_id: int, rows) -> CoupleSummary:

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from flask import abort
 from sqlalchemy import Select, bindparam, exists, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from workshop.couples.queries import couples_query_for
 from workshop.extensions import db
@@ -35,6 +35,18 @@ PAGE_SIZE = 20
 # The enroll form offers this many couples at most; a name search finds the others. A select
 # of every couple a busy counselor works with would run to thousands of options.
 ENROLL_CHOICES = 20
+
+
+class WorkshopFacts(NamedTuple):
+    """What the workshop page shows of the workshop itself, as plain values."""
+
+    id: int
+    lead_id: int
+    title: str
+    description: str
+    format: str
+    timezone: str
+    capacity: int
 
 
 class Leaders(NamedTuple):
@@ -91,19 +103,30 @@ def workshops_query_for(counselor: User) -> Select:
 _WORKSHOP_FOR_COUNSELOR = workshops_query_for(COUNSELOR_AS_PARAMETERS).where(
     Workshop.id == bindparam("workshop_id")
 )
-_LEADERS = (
-    select(User.id, User.name)
-    .where(
-        or_(
-            User.id == bindparam("lead_id"),
-            User.id.in_(
-                select(WorkshopCounselor.counselor_id).where(
-                    WorkshopCounselor.workshop_id == bindparam("workshop_id")
-                )
-            ),
-        )
+_LEAD = aliased(User)
+_CO_COUNSELOR = aliased(User)
+# Its own alias: led_by's EXISTS reads workshop_counselor too, and must stay a subquery.
+_CO_LEADING = aliased(WorkshopCounselor)
+# The workshop page's workshop with its leaders' names, in one statement of plain rows (the same
+# access rule as _WORKSHOP_FOR_COUNSELOR): a row per co-counselor in name order, or one with None.
+_WORKSHOP_WITH_LEADERS = (
+    select(
+        Workshop.id,
+        Workshop.lead_id,
+        Workshop.title,
+        Workshop.description,
+        Workshop.format,
+        Workshop.timezone,
+        Workshop.capacity,
+        _LEAD.name.label("lead_name"),
+        _CO_COUNSELOR.id.label("co_counselor_id"),
+        _CO_COUNSELOR.name.label("co_counselor_name"),
     )
-    .order_by(User.name, User.id)
+    .where(led_by(COUNSELOR_AS_PARAMETERS), Workshop.id == bindparam("workshop_id"))
+    .outerjoin(_LEAD, _LEAD.id == Workshop.lead_id)
+    .outerjoin(_CO_LEADING, _CO_LEADING.workshop_id == Workshop.id)
+    .outerjoin(_CO_COUNSELOR, _CO_COUNSELOR.id == _CO_LEADING.counselor_id)
+    .order_by(_CO_COUNSELOR.name, _CO_COUNSELOR.id)
 )
 _ROSTER = (
     select(Enrollment.id, Enrollment.couple_id, User.name)
@@ -112,6 +135,20 @@ _ROSTER = (
         Enrollment.workshop_id == bindparam("workshop_id"),
         Enrollment.status == EnrollmentStatus.ENROLLED,
     )
+    .order_by(Enrollment.enrolled_at, Enrollment.id, User.id)
+)
+# The roster page's workshop with its roster, in one statement (the same access rule as
+# _WORKSHOP_FOR_COUNSELOR): _ROSTER's rows, each with the workshop; one with no enrollment
+# when nobody is enrolled.
+_WORKSHOP_WITH_ROSTER = (
+    _WORKSHOP_FOR_COUNSELOR.add_columns(
+        Enrollment.id.label("enrollment_id"), Enrollment.couple_id, User.name
+    )
+    .outerjoin(
+        Enrollment,
+        (Enrollment.workshop_id == Workshop.id) & (Enrollment.status == EnrollmentStatus.ENROLLED),
+    )
+    .outerjoin(User, User.couple_id == Enrollment.couple_id)
     .order_by(Enrollment.enrolled_at, Enrollment.id, User.id)
 )
 _SESSION_LINES = (
@@ -133,7 +170,8 @@ _SESSION_LINES = (
 
 def get_workshop_or_404(workshop_id: int, counselor: User) -> Workshop:
     """The workshop alone: most pages under it never show its lead or co-counselors, so they
-    are not loaded with it (`leaders_of` names them; the relationships still load on use)."""
+    are not loaded with it (get_workshop_and_leaders_or_404 names them; the relationships
+    still load on use)."""
     params = {
         "workshop_id": workshop_id,
         **counselor_parameters(counselor),
@@ -141,16 +179,20 @@ def get_workshop_or_404(workshop_id: int, counselor: User) -> Workshop:
     return db.session.scalar(_WORKSHOP_FOR_COUNSELOR, params) or abort(404)
 
 
-def leaders_of(workshop: Workshop) -> Leaders:
-    """The names of the workshop's lead and co-counselors, in one statement of plain rows."""
-    rows = db.session.execute(_LEADERS, {"lead_id": workshop.lead_id, "workshop_id": workshop.id})
-    lead, co_counselors = "", []
-    for user_id, name in rows:
-        if user_id == workshop.lead_id:
-            lead = name
-        else:
-            co_counselors.append(name)
-    return Leaders(lead, co_counselors)
+def get_workshop_and_leaders_or_404(
+    workshop_id: int, counselor: User
+) -> tuple[WorkshopFacts, Leaders]:
+    """The workshop (reached as get_workshop_or_404 reaches it) and the names of its lead and
+    co-counselors, as plain values read in one statement."""
+    params = {"workshop_id": workshop_id, **counselor_parameters(counselor)}
+    rows = db.session.execute(_WORKSHOP_WITH_LEADERS, params).all() or abort(404)
+    workshop = WorkshopFacts(*rows[0][: len(WorkshopFacts._fields)])
+    co_counselors = [
+        row.co_counselor_name
+        for row in rows
+        if row.co_counselor_id is not None and row.co_counselor_id != workshop.lead_id
+    ]
+    return workshop, Leaders(rows[0].lead_name or "", co_counselors)
 
 
 def paginate_workshops(counselor: User, page: int):
@@ -179,7 +221,21 @@ def active_enrollments(workshop_id: int) -> list[Enrollment]:
 def roster_of(workshop_id: int) -> list[RosterLine]:
     """The couples on the roster with their partners' names, in enrollment order: plain rows in
     one statement, where ORM enrollments, couples and partners take three and many objects."""
-    rows = db.session.execute(_ROSTER, {"workshop_id": workshop_id})
+    return _roster_lines(db.session.execute(_ROSTER, {"workshop_id": workshop_id}))
+
+
+def get_workshop_and_roster_or_404(
+    workshop_id: int, counselor: User
+) -> tuple[Workshop, list[RosterLine]]:
+    """The workshop (as get_workshop_or_404) and its roster (as roster_of), in one statement."""
+    params = {"workshop_id": workshop_id, **counselor_parameters(counselor)}
+    rows = db.session.execute(_WORKSHOP_WITH_ROSTER, params).all() or abort(404)
+    enrolled = [row[1:] for row in rows if row.enrollment_id is not None]
+    return rows[0].Workshop, _roster_lines(enrolled)
+
+
+def _roster_lines(rows) -> list[RosterLine]:
+    """(enrollment id, couple id, partner name) rows, a couple's together, as roster lines."""
     partners = _names_grouped(
         ((enrollment_id, couple_id), name) for enrollment_id, couple_id, name in rows
     )

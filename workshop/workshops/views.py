@@ -46,11 +46,11 @@ def new_workshop():
 @bp.get("/<int:workshop_id>")
 def show_workshop(workshop_id: int):
     """The workshop's sessions and roster at a glance."""
-    workshop = queries.get_workshop_or_404(workshop_id, current_user)
+    workshop, leaders = queries.get_workshop_and_leaders_or_404(workshop_id, current_user)
     return render_template(
         "workshops/show_workshop.html",
         workshop=workshop,
-        leaders=queries.leaders_of(workshop),
+        leaders=leaders,
         sessions=queries.session_lines_of(workshop.id),
         roster=queries.roster_of(workshop.id),
         now=utcnow(),
@@ -87,8 +87,7 @@ def edit_workshop(workshop_id: int):
 @keeps_typed_input
 def show_roster(workshop_id: int):
     """The enrolled couples, and a form to enroll another one (found by name if need be)."""
-    workshop = queries.get_workshop_or_404(workshop_id, current_user)
-    roster = queries.roster_of(workshop.id)
+    workshop, roster = queries.get_workshop_and_roster_or_404(workshop_id, current_user)
     finder = FindCoupleForm(formdata=request.args)
     search = finder.q.data if finder.validate() and finder.q.data else ""
     is_full = len(roster) >= workshop.capacity
@@ -120,7 +119,6 @@ def show_roster(workshop_id: int):
         search=search,
         more_couples=offered.more,
         form=form,
-        withdraw_form=WithdrawForm(),
     )
 
 
