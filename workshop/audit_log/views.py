@@ -16,6 +16,7 @@ from workshop.audit_log import queries, services
 from workshop.audit_log.forms import AuditFilterForm
 from workshop.extensions import db, needs_transaction
 from workshop.models import utcnow
+from workshop.paging import requested_page
 
 bp = Blueprint("audit", __name__)
 
@@ -34,9 +35,7 @@ def list_events():
     page = events = None
     if form.validate():
         filters = form.filters(current_user.timezone)
-        page = queries.paginate_events(
-            current_user.practice_id, filters, request.args.get("page", 1, type=int)
-        )
+        page = queries.paginate_events(current_user.practice_id, filters, requested_page())
         events = queries.shown_events(page.items, current_user.timezone)
     return render_template(
         "audit_log/list_events.html",

@@ -7,6 +7,7 @@ from workshop.couples import queries, services
 from workshop.couples.forms import AddCoupleForm, EditPartnerForm, InvitePartnerForm
 from workshop.extensions import db
 from workshop.forms import keeps_typed_input
+from workshop.paging import requested_page
 from workshop.workshops.queries import get_workshop_or_404
 from workshop.workshops.services import CapacityReached, enroll_couple
 
@@ -17,7 +18,7 @@ EMAIL_TAKEN = "An account with this email address already exists."
 @bp.get("/")
 def list_couples():
     """The couples this counselor works with, newest first."""
-    page = queries.paginate_couples(current_user, request.args.get("page", 1, type=int))
+    page = queries.paginate_couples(current_user, requested_page())
     return render_template("couples/list_couples.html", page=page)
 
 

@@ -10,6 +10,7 @@ from workshop.homework import queries, services
 from workshop.homework.fields import check_answers
 from workshop.homework.forms import answer_form, raw_answers, show_errors
 from workshop.models import Assignment, SubmissionStatus, utcnow
+from workshop.paging import requested_page
 from workshop.templating import localtime
 
 bp = Blueprint("homework", __name__)
@@ -39,7 +40,7 @@ REFUSED = {  # what the autosave answers when the assignment cannot take answers
 @bp.get("/homework")
 def list_assignments():
     """The partner's homework: to do, opening later, done."""
-    done_page = request.args.get("page", 1, type=int)
+    done_page = requested_page()
     homework = queries.homework_of(current_user, utcnow(), done_page)
     return render_template("homework/list_assignments.html", homework=homework)
 

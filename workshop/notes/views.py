@@ -26,6 +26,7 @@ from workshop.notes.page import (
     render_summary_form,
     saved_message,
 )
+from workshop.paging import requested_page
 from workshop.templating import localtime
 
 bp = Blueprint("notes", __name__)
@@ -182,7 +183,7 @@ def delete_note(note_id: int):
 def list_couple_notes(couple_id: int):
     """The couple's notes across sessions, latest first (each read is recorded)."""
     couple = queries.couple_heading_or_404(couple_id, current_user)
-    page = queries.couple_timeline(couple.id, current_user, request.args.get("page", 1, type=int))
+    page = queries.couple_timeline(couple.id, current_user, requested_page())
     services.record_views(page.items, current_user)
     # Render before committing: a commit would expire the loaded notes, one query each.
     html = render_template("notes/list_couple_notes.html", couple=couple, page=page)
@@ -199,7 +200,7 @@ def search_notes():
         drafts = queries.own_drafts(current_user)
         return render_template("notes/search_notes.html", form=form, drafts=drafts, page=None)
     hits = services.search_notes(current_user, words)
-    page = PythonPage(hits, request.args.get("page", 1, type=int), SEARCH_PAGE_SIZE)
+    page = PythonPage(hits, requested_page(), SEARCH_PAGE_SIZE)
     services.record_search(current_user)
     html = render_template("notes/search_notes.html", form=form, page=page, words=words)
     db.session.commit()

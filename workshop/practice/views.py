@@ -9,7 +9,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     send_file,
     url_for,
 )
@@ -18,6 +17,7 @@ from flask_login import current_user
 from workshop.extensions import db
 from workshop.forms import keeps_typed_input
 from workshop.main.queries import practice_staff
+from workshop.paging import requested_page
 from workshop.practice import queries, services
 from workshop.practice.forms import (
     AccountStatusForm,
@@ -133,7 +133,7 @@ def edit_sign_in_policy():
 @bp.get("/partners")
 def list_partners():
     """The practice's partner accounts, to disable or enable one."""
-    page = request.args.get("page", 1, type=int)
+    page = requested_page()
     return render_template(
         "practice/list_partners.html",
         partners=queries.partner_accounts(current_user.practice_id, page),

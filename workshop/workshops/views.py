@@ -7,6 +7,7 @@ from workshop.couples.queries import get_couple_or_404
 from workshop.extensions import db
 from workshop.forms import as_choices, keeps_typed_input, seen_version
 from workshop.models import utcnow
+from workshop.paging import requested_page
 from workshop.workshops import queries, services
 from workshop.workshops.forms import (
     EnrollCoupleForm,
@@ -26,7 +27,7 @@ NO_CHOICES = queries.CoupleChoices(couples=[], more=False)
 @bp.get("/")
 def list_workshops():
     """The workshops this counselor leads or co-leads."""
-    page = queries.paginate_workshops(current_user, request.args.get("page", 1, type=int))
+    page = queries.paginate_workshops(current_user, requested_page())
     return render_template("workshops/list_workshops.html", page=page)
 
 
