@@ -9,7 +9,7 @@ from tests.workshops.builders import Builder
 HUGE = 10**18
 PAGED_LISTS = [
     ("admin", "/practice/audit"),
-    ("admin", "/practice/counselors"),
+    ("admin", "/practice/partners"),
     ("counselor", "/couples/"),
     ("counselor", "/workshops/"),
     ("counselor", "/workshops/{workshop}/homework"),
