@@ -19,7 +19,7 @@ PAGED_LISTS = [
 ]
 
 
-@pytest.mark.parametrize("who, url", PAGED_LISTS)
+@pytest.mark.parametrize(("who", "url"), PAGED_LISTS)
 @pytest.mark.parametrize("page", [HUGE, -HUGE, 0, -1, "x"])
 def test_an_impossible_page_number_is_a_page_or_a_404(app, world, browser, who, url, page):
     workshop = Builder(app, world).workshop(couples=(world.couple_id,))

@@ -34,6 +34,7 @@ MAIN_PAGES = [
     ("counselor", "/workshops/{workshop}/roster"),
     ("counselor", "/workshops/{workshop}/homework"),  # the grid and the review queue
     ("counselor", "/workshops/{workshop}/homework?page=2"),
+    ("counselor", "/workshops/{workshop}/homework?columns=0&page=2"),  # earlier homework
     ("counselor", "/couples/"),
     ("counselor", "/couples/{couple}"),
     ("counselor", "/couples/{couple}/notes"),

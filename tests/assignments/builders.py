@@ -88,12 +88,17 @@ class HomeworkBuilder(Builder):
         opened: timedelta = timedelta(days=1),
         extra: str = "",
         counselor: str | None = None,
+        exercise_id: int | None = None,
     ) -> list[int]:
-        """Assignments of a built-in exercise (as services.assign makes them, without email):
-        opened `opened` ago, due `due_in` from now. Ids in couple order."""
+        """Assignments of a built-in exercise, or of exercise `exercise_id` (as services.assign
+        makes them, without email): opened `opened` ago, due `due_in` from now. Ids in couple
+        order."""
         now = utcnow().replace(microsecond=0)
         with self.database():
-            exercise = db.session.scalar(select(Exercise).where(Exercise.key == key))
+            if exercise_id is None:
+                exercise = db.session.scalar(select(Exercise).where(Exercise.key == key))
+            else:
+                exercise = db.session.get(Exercise, exercise_id)
             version = services.current_version(exercise)
             made = [
                 Assignment(

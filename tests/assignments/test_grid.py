@@ -186,6 +186,130 @@ def test_an_empty_workshop_invites_to_assign(counselor, group):
     assert "Nothing is waiting" in page
 
 
+# A grid with more assignments than fit shows a window of them, with a pager
+
+
+def column_titles(page: str) -> list[str]:
+    headers = re.findall(r'<th scope="col" class="hw-grid__col">(.*?)<br>', page, re.DOTALL)
+    return [re.sub(r"<[^>]+>", "", h).strip() for h in headers]
+
+
+def column_pager(page: str) -> str:
+    """The grid's column pager: its text and links ("" when there is none)."""
+    found = re.search(r'<nav [^>]*aria-label="Assignment columns">(.*?)</nav>', page, re.DOTALL)
+    return found.group(1) if found else ""
+
+
+def link_to(page: str, text: str) -> str | None:
+    """Where the link saying `text` goes (the first one), None when there is none."""
+    found = re.search(rf'<a href="([^"]+)">{text}</a>', page)
+    return found.group(1) if found else None
+
+
+def weekly_homework(hw, world, group, weeks: int, opened: int, answered: bool = False) -> None:
+    """Exercises "Week 1" … "Week <weeks>" given to both couples, due a week apart: the first
+    `opened` open since yesterday, the others opening later. `answered`: all partners submit."""
+    for week in range(weeks):
+        exercise = hw.own_exercise(world.counselor, title=f"Week {week + 1}")
+        opened_since = timedelta(days=1) if week < opened else -timedelta(days=week + 1)
+        given = hw.give(
+            group.workshop_id,
+            group.couple_ids,
+            exercise_id=exercise,
+            opened=opened_since,
+            due_in=timedelta(days=7 * (week + 1)),
+        )
+        for assignment_id, couple_id in zip(given, group.couple_ids, strict=True):
+            for partner in group.partner_ids[couple_id] if answered else []:
+                hw.answer(assignment_id, partner, {"line": "Done."})
+
+
+def week_titles(first: int, last: int) -> list[str]:
+    return [f"Week {n}" for n in range(first, last + 1)]
+
+
+def test_a_long_grid_shows_the_latest_open_homework_first(counselor, world, group, hw):
+    weekly_homework(hw, world, group, weeks=12, opened=10)
+
+    page = text_of(counselor.get(grid_url(group.workshop_id)))
+
+    assert column_titles(page) == week_titles(3, 10)  # ends with the last open one
+    assert "Assignments 3–10 of 12" in column_pager(page)
+    assert link_to(page, "Earlier assignments")
+    assert link_to(page, "Later assignments")
+    assert page.count('<th scope="row">') == 2  # every couple still has a row
+    assert page.count('class="hw-cell"') == 2 * 8  # and cells for the shown homework only
+    assert "Each partner's state per assignment" in page  # the table keeps its caption
+
+
+def test_a_long_grid_with_nothing_open_yet_shows_the_first_homework(counselor, world, group, hw):
+    weekly_homework(hw, world, group, weeks=12, opened=0)
+
+    page = text_of(counselor.get(grid_url(group.workshop_id)))
+
+    assert column_titles(page) == week_titles(1, 8)
+    assert "Assignments 1–8 of 12" in column_pager(page)
+    assert link_to(page, "Earlier assignments") is None
+    assert link_to(page, "Later assignments")
+
+
+def test_earlier_and_later_links_move_along_the_homework(counselor, world, group, hw):
+    weekly_homework(hw, world, group, weeks=12, opened=10)
+    first = text_of(counselor.get(grid_url(group.workshop_id)))
+
+    later = text_of(counselor.get(link_to(first, "Later assignments")))
+    assert column_titles(later) == week_titles(5, 12)  # a full window, up to the last
+    assert "Assignments 5–12 of 12" in column_pager(later)
+    assert link_to(later, "Later assignments") is None
+
+    earlier = text_of(counselor.get(link_to(later, "Earlier assignments")))
+    assert column_titles(earlier) == week_titles(1, 8)
+    assert "Assignments 1–8 of 12" in column_pager(earlier)
+    assert link_to(earlier, "Earlier assignments") is None
+
+
+def test_the_review_queue_and_the_homework_window_keep_each_others_place(
+    counselor, world, group, hw
+):
+    weekly_homework(hw, world, group, weeks=12, opened=12, answered=True)  # 48 answers waiting
+    start = text_of(counselor.get(grid_url(group.workshop_id, columns=1, page=2)))
+    assert "Page 2 of 3" in start
+    assert column_titles(start) == week_titles(2, 9)
+
+    next_answers = text_of(counselor.get(link_to(queue_section(start), "Later")))
+    assert "Page 3 of 3" in next_answers
+    assert column_titles(next_answers) == week_titles(2, 9)
+
+    next_homework = text_of(counselor.get(link_to(next_answers, "Later assignments")))
+    assert column_titles(next_homework) == week_titles(5, 12)
+    assert "Page 3 of 3" in next_homework
+
+
+def test_a_wrong_window_asked_for_shows_a_whole_valid_one(counselor, world, group, hw):
+    weekly_homework(hw, world, group, weeks=12, opened=10)
+    expected = {
+        "abc": week_titles(3, 10),  # not a number: the default
+        "1e3": week_titles(3, 10),
+        "-3": week_titles(1, 8),
+        "11": week_titles(5, 12),  # too far: the last whole window
+        "99999999999999999999999": week_titles(5, 12),
+    }
+    for asked, titles in expected.items():
+        response = counselor.get(grid_url(group.workshop_id, columns=asked))
+        assert response.status_code == 200, asked
+        assert column_titles(text_of(response)) == titles, asked
+    far_queue_page = counselor.get(grid_url(group.workshop_id, columns="x", page=10**20))
+    assert far_queue_page.status_code == 200
+    assert column_titles(text_of(far_queue_page)) == week_titles(3, 10)
+
+
+def test_a_grid_that_fits_has_no_column_pager(counselor, world, group, hw):
+    weekly_homework(hw, world, group, weeks=8, opened=8)
+    page = text_of(counselor.get(grid_url(group.workshop_id)))
+    assert column_titles(page) == week_titles(1, 8)
+    assert column_pager(page) == ""
+
+
 # A fixed number of SQL statements, whatever the number of couples and assignments
 
 
@@ -215,10 +339,10 @@ def statements_for(app, browser, url: str) -> int:
 
 def test_the_grid_costs_the_same_for_2_or_10_couples_and_assignments(app, counselor, hw, world):
     small = busy_grid(hw, world, 2, 2, "Small group")
-    large = busy_grid(hw, world, 10, 10, "Large group")
-    assert statements_for(app, counselor, grid_url(small)) == statements_for(
-        app, counselor, grid_url(large)
-    )
+    large = busy_grid(hw, world, 10, 10, "Large group")  # 11 columns: a window of them
+    few = statements_for(app, counselor, grid_url(small))
+    assert statements_for(app, counselor, grid_url(large)) == few
+    assert statements_for(app, counselor, grid_url(large, columns=3, page=2)) == few
 
 
 def test_the_review_page_costs_the_same_unanswered_or_flagged(app, counselor, hw, world):

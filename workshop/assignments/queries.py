@@ -2,10 +2,11 @@
 workshops they lead or co-lead, and assigns only built-in exercises or their own."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import abort
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import bindparam, case, exists, null, or_, select, union_all
+from sqlalchemy import DateTime, bindparam, exists, null, or_, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.exercises.queries import built_in, written_by
@@ -18,7 +19,6 @@ from workshop.models import (
     EnrollmentStatus,
     Exercise,
     ExerciseVersion,
-    SafetyFlag,
     Stage,
     Submission,
     SubmissionStatus,
@@ -98,16 +98,20 @@ def submission_of_or_404(assignment: Assignment, submission_id: int) -> Submissi
 
 @dataclass
 class GridData:
-    """What the grid shows, read as plain rows (see grid_data)."""
+    """What the grid and the review queue show, read as plain rows (see grid_data). Times are
+    as stored: naive UTC (see _as_stored)."""
 
     couples: list  # partners (couple_id, id, name, enrolled_at, locked), in partner order
-    assignments: list  # (id, couple_id, the four parts of its column, title, is_joint)
-    submissions: list  # (assignment_id, respondent, status)
+    assignments: list  # (id, couple_id, the four parts of its column, title, is_joint, ...)
+    submissions: list  # (id, assignment_id, respondent, partner_id, status, submitted_at)
 
-    @property
-    def waiting(self) -> int:
-        """How many answers wait for review (are submitted): the review queue's length."""
-        return [status for _, _, status in self.submissions].count(SubmissionStatus.SUBMITTED)
+    def waiting(self) -> list:
+        """The answers waiting for review (submitted), oldest first: the review queue."""
+        # Read by position (status, then submitted_at and id): a row's attribute costs ten
+        # times as much, and a workshop has hundreds of answers.
+        submitted = [s for s in self.submissions if s[4] == SubmissionStatus.SUBMITTED]
+        # Submitting sets the time; a row without one (never expected) comes first, not a 500.
+        return sorted(submitted, key=lambda s: (s[5] or datetime.min, s[0]))
 
 
 def grid_data(workshop_id: int) -> GridData:
@@ -115,38 +119,31 @@ def grid_data(workshop_id: int) -> GridData:
 
     Hundreds of assignments and their answers make an ORM object each; the grid only shows
     states and names, so it reads just those columns. The encrypted answers (a decryption
-    each) and the versions' field lists are never read."""
+    each) and the versions' field lists are never read. The review queue is made from the
+    same answers' states (GridData.waiting): a statement of its own would read them again."""
     workshop = {"workshop_id": workshop_id}
     assignments = list(db.session.execute(_GRID_ASSIGNMENTS, workshop))
-    with_homework = list({a.couple_id for a in assignments})
+    with_homework = list({a[1] for a in assignments})  # couple_id; by position, as above
     partners = db.session.execute(_GRID_PARTNERS, workshop | {"couple_ids": with_homework})
-    statuses = db.session.execute(_GRID_STATUSES, workshop)
-    return GridData(list(partners), assignments, list(statuses))
+    submissions = db.session.execute(_GRID_SUBMISSIONS, workshop)
+    return GridData(list(partners), assignments, list(submissions))
 
 
 class QueuePage(Pagination):
-    """One page of the review queue: submitted answers not yet reviewed, oldest first, as
-    plain rows (submission id, assignment id, partner_id, submitted_at, couple_id, title,
-    is_safety_check); Flask-SQLAlchemy's pager logic. The total is counted by the caller
-    from the statuses it read for the grid (GridData.waiting), so a page costs one statement."""
+    """One page of the review queue (GridData.waiting, rows of GridData.submissions), with
+    Flask-SQLAlchemy's pager logic: no statement of its own."""
 
     def _query_items(self) -> list:
-        params = {
-            "workshop_id": self._query_args["workshop_id"],
-            "limit": self.per_page,
-            "offset": self._query_offset,
-        }
-        return list(db.session.execute(_REVIEW_QUEUE, params))
+        start = self._query_offset
+        return self._query_args["waiting"][start : start + self.per_page]
 
     def _query_count(self) -> int:
-        return self._query_args["total"]
+        return len(self._query_args["waiting"])
 
 
-def review_queue(workshop_id: int, page: int, total: int) -> QueuePage:
+def review_queue(data: GridData, page: int) -> QueuePage:
     """A page emptied by reviewing is shown as empty, not as a 404."""
-    return QueuePage(
-        page=page, per_page=QUEUE_PAGE_SIZE, error_out=False, workshop_id=workshop_id, total=total
-    )
+    return QueuePage(page=page, per_page=QUEUE_PAGE_SIZE, error_out=False, waiting=data.waiting())
 
 
 # The grid's statements are built once per process (building one, with its cache key, costs
@@ -183,62 +180,43 @@ _GRID_PARTNERS = union_all(
     ),
 ).order_by("couple_id", "id")
 
-# The assignments in due order, with their exercise version's title and kind. build_grid
+
+def _as_stored(column):
+    """A UTC time column as the database holds it (naive), without UTCDateTime's conversion:
+    the grid reads hundreds of times only to compare them, which naive UTC times do as well,
+    and makes aware just the few it shows."""
+    return type_coerce(column, DateTime()).label(column.key)
+
+
+# The assignments in due order, with their exercise version's title and kinds. build_grid
 # unpacks these columns in this order: id, couple, the four that make a column, the rest.
 _GRID_ASSIGNMENTS = (
     select(
         Assignment.id,
         Assignment.couple_id,
         Assignment.exercise_version_id,
-        Assignment.opens_at,
-        Assignment.due_at,
+        _as_stored(Assignment.opens_at),
+        _as_stored(Assignment.due_at),
         Assignment.session_id,
         ExerciseVersion.title,
         ExerciseVersion.is_joint.label("is_joint"),
+        ExerciseVersion.is_safety_check,
     )
     .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
     .where(Assignment.workshop_id == _WORKSHOP_ID)
     .order_by(Assignment.due_at, Assignment.id)
 )
 
-# Every answer's state, without the answers.
-_GRID_STATUSES = (
-    select(Submission.assignment_id, Submission.respondent, Submission.status)
-    .join(Assignment, Assignment.id == Submission.assignment_id)
-    .where(Assignment.workshop_id == _WORKSHOP_ID)
-)
-
-_REVIEW_QUEUE = (
+# Every answer's state and what the review queue shows of it, without the answers.
+_GRID_SUBMISSIONS = (
     select(
         Submission.id,
         Submission.assignment_id,
+        Submission.respondent,
         Submission.partner_id,
-        Submission.submitted_at,
-        Assignment.couple_id,
-        ExerciseVersion.title,
-        ExerciseVersion.is_safety_check,
+        Submission.status,
+        _as_stored(Submission.submitted_at),
     )
     .join(Assignment, Assignment.id == Submission.assignment_id)
-    .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
-    .where(Assignment.workshop_id == _WORKSHOP_ID, Submission.status == SubmissionStatus.SUBMITTED)
-    .order_by(Submission.submitted_at, Submission.id)
-    .limit(bindparam("limit"))
-    .offset(bindparam("offset"))
+    .where(Assignment.workshop_id == _WORKSHOP_ID)
 )
-
-
-def open_safety_flags(couple_id: int, counselor: User) -> list[tuple[SafetyFlag, int | None]]:
-    """The couple's unreviewed safety flags, each with its check-in's assignment id when this
-    counselor may read it (None: raised in a colleague's workshop)."""
-    # Joined row by row (not `IN (every check-in this counselor may read)`), so the database
-    # reads this couple's few flags instead of scanning all submissions.
-    readable = case((led_by(counselor), Submission.assignment_id), else_=None)
-    query = (
-        select(SafetyFlag, readable)
-        .join(Submission, Submission.id == SafetyFlag.submission_id)
-        .join(Assignment, Assignment.id == Submission.assignment_id)
-        .join(Workshop, Workshop.id == Assignment.workshop_id)
-        .where(SafetyFlag.couple_id == couple_id, SafetyFlag.reviewed_at.is_(None))
-        .order_by(SafetyFlag.raised_at, SafetyFlag.id)
-    )
-    return [(flag, assignment_id) for flag, assignment_id in db.session.execute(query)]

@@ -11,6 +11,7 @@ from workshop.extensions import db
 from workshop.forms import keeps_typed_input
 from workshop.homework import services
 from workshop.models import utcnow
+from workshop.paging import requested_page
 from workshop.security import safe_next_path
 from workshop.workshops.queries import get_workshop_or_404
 
@@ -45,12 +46,12 @@ def _assigned_message(count: int) -> str:
 
 @bp.get("/workshops/<int:workshop_id>/homework")
 def show_grid(workshop_id: int):
-    """Couples × assignments with each partner's state, and the answers waiting for review."""
+    """Couples × assignments with each partner's state, and the answers waiting for review.
+    `columns`: the first assignment column shown; `page`: the review queue's page."""
     workshop = get_workshop_or_404(workshop_id, current_user)
     data = queries.grid_data(workshop.id)
-    grid = build_grid(data, utcnow())
-    page = request.args.get("page", 1, type=int)
-    queue = queries.review_queue(workshop.id, page, total=data.waiting)
+    grid = build_grid(data, utcnow(), first_column=request.args.get("columns", type=int))
+    queue = queries.review_queue(data, page=requested_page())
     queue.items = queue_items(queue.items, data, grid)
     return render_template("assignments/show_grid.html", workshop=workshop, grid=grid, queue=queue)
 
@@ -128,9 +129,3 @@ def _safety_message(cleared: int, still_locked: bool) -> str:
     if cleared:
         return "Safety check-in marked reviewed; joint exercises are unlocked."
     return "Nothing was waiting: the check-in was already reviewed."
-
-
-@bp.app_template_global()
-def open_safety_flags(couple_id: int):
-    """The couple's unreviewed safety flags, as the current counselor may see them."""
-    return queries.open_safety_flags(couple_id, current_user)
