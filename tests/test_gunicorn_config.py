@@ -96,3 +96,36 @@ def test_liveness_probe_answers_without_touching_the_database(app, client):
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok"}
     assert statements == []
+
+
+def test_the_master_compiles_every_page_template_before_it_forks(app, browser, world, monkeypatch):
+    """After when_ready, a worker renders pages without compiling a single template."""
+    from types import SimpleNamespace
+
+    from workshop.reporting import render
+
+    monkeypatch.setattr(render, "warm_up", lambda: None)  # WeasyPrint's part is tested elsewhere
+    config = _load_gunicorn_config(monkeypatch)
+    config.when_ready(SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)))
+
+    compiled = []
+    original_compile = app.jinja_env.compile
+    monkeypatch.setattr(
+        app.jinja_env, "compile", lambda *a, **k: compiled.append(a) or original_compile(*a, **k)
+    )
+    browser.login(world.counselor)
+    for path in ("/", "/agenda", "/workshops/", "/couples/", "/settings"):
+        assert browser.get(path).status_code == 200
+    assert compiled == []
+
+
+def test_without_the_warm_up_a_first_page_compiles_its_templates(app, browser, world, monkeypatch):
+    """The check above can fail: a cold process compiles templates on its first pages."""
+    compiled = []
+    original_compile = app.jinja_env.compile
+    monkeypatch.setattr(
+        app.jinja_env, "compile", lambda *a, **k: compiled.append(a) or original_compile(*a, **k)
+    )
+    browser.login(world.counselor)
+    assert browser.get("/agenda").status_code == 200
+    assert compiled

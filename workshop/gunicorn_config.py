@@ -58,11 +58,14 @@ def post_fork(server, worker) -> None:
 
 def when_ready(server) -> None:
     """In the master, before the first fork: import WeasyPrint, build its font configuration
-    and parse the print CSS once; every worker inherits them warm (a report generated on a
-    page then pays for layout only, never for seconds of set-up)."""
+    and parse the print CSS once, and compile the page templates; every worker inherits them
+    warm (a report generated on a page then pays for layout only, never for seconds of set-up,
+    and no page waits for its template to compile)."""
     from workshop.reporting import render
+    from workshop.templating import compile_templates
 
     render.warm_up()
+    compile_templates(server.app.wsgi())
 
 
 def worker_exit(server, worker) -> None:

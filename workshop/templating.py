@@ -4,13 +4,14 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, has_request_context, url_for
+from flask import Flask, has_request_context, request, url_for
 from flask_login import current_user
 
 from workshop.models import Role
 
 # The largest id an INTEGER column holds: url_for_each builds its URLs around it.
 ID_MARKER = 2_147_483_647
+VIEWER_TIMEZONE_KEY = "workshop.viewer_timezone"
 
 NAVIGATION = {
     Role.ADMIN: [
@@ -45,6 +46,19 @@ def init_app(app: Flask) -> None:
     app.add_template_global(url_for_each)
 
 
+def compile_templates(app: Flask) -> int:
+    """Compile every page template now, into the app's template cache; returns how many.
+
+    gunicorn's master calls this before it forks: each worker starts with the templates
+    compiled, and a worker recycled under load (max_requests) does not make its first visitors
+    wait for compilation (several milliseconds a template) while requests queue behind them."""
+    environment = app.jinja_env
+    names = environment.list_templates()
+    for name in names:
+        environment.get_template(name)
+    return len(names)
+
+
 def navigation() -> dict:
     """The menu for the current user's role (empty for anonymous visitors)."""
     # Emails rendered from the command line have no request, and so no current_user at all.
@@ -59,10 +73,24 @@ def localtime(
     """A UTC datetime shown in the viewer's timezone (or in `zone`)."""
     if value is None:
         return ""
+    return value.astimezone(ZoneInfo(zone or viewer_timezone())).strftime(fmt)
+
+
+def viewer_timezone() -> str:
+    """The signed-in viewer's timezone (UTC for anyone else), looked up once per request: a
+    page formats dozens of times, and each look through current_user costs more than the
+    formatting itself."""
+    if not has_request_context():
+        return "UTC"
+    # Kept in the request's own environ, not in g: an app context may outlive one request
+    # (several test requests inside one), a request's environ never does.
+    environ = request.environ
+    zone = environ.get(VIEWER_TIMEZONE_KEY)
     if zone is None:
-        signed_in = has_request_context() and current_user.is_authenticated
-        zone = current_user.timezone if signed_in else "UTC"
-    return value.astimezone(ZoneInfo(zone)).strftime(fmt)
+        viewer = current_user._get_current_object()
+        zone = viewer.timezone if viewer.is_authenticated else "UTC"
+        environ[VIEWER_TIMEZONE_KEY] = zone
+    return zone
 
 
 def url_for_each(endpoint: str, key: str, **values) -> Callable[[int], str]:
