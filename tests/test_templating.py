@@ -1,6 +1,7 @@
 """Times are shown on the viewer's clock: the zone is looked up once per request, never kept
 from one request (or one viewer) to the next."""
 
+import re
 from datetime import UTC, datetime
 
 from flask_login import login_user
@@ -55,3 +56,39 @@ def test_a_zone_given_wins_over_the_viewers(app):
             assert localtime(MIDNIGHT_UTC, "%H:%M") == "09:00"
             assert localtime(MIDNIGHT_UTC, "%H:%M", zone="America/New_York") == "19:00"
         assert localtime(MIDNIGHT_UTC, "%H:%M") == "00:00"  # no request: UTC
+
+
+def _menu_links(html: str) -> list[str]:
+    nav = html.split('<nav class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'<li><a href="([^"]+)"( aria-current="page")?', nav)
+
+
+def test_each_role_gets_its_own_menu_with_the_current_page_marked(browser, world):
+    browser.login(world.counselor)
+    counselor_menu = _menu_links(browser.get("/agenda").get_data(as_text=True))
+    assert [href for href, _ in counselor_menu] == [
+        "/", "/agenda", "/workshops/", "/couples/", "/calendar", "/curriculum/",
+        "/exercises/", "/notes/search", "/settings",
+    ]  # fmt: skip
+    assert [href for href, current in counselor_menu if current] == ["/agenda"]
+    browser.logout()
+    browser.login(world.partner)
+    partner_menu = _menu_links(browser.get("/homework").get_data(as_text=True))
+    assert [href for href, _ in partner_menu] == [
+        "/",
+        "/homework",
+        "/my/progress",
+        "/calendar",
+        "/settings",
+    ]
+    assert [href for href, current in partner_menu if current] == ["/homework"]
+
+
+def test_the_menu_follows_where_the_app_is_mounted(browser, world):
+    """The menu's URLs are built once per mount point: under a prefix they carry it."""
+    browser.login(world.counselor)
+    mounted = browser.get("/agenda", environ_overrides={"SCRIPT_NAME": "/practice-app"})
+    hrefs = [href for href, _ in _menu_links(mounted.get_data(as_text=True))]
+    assert hrefs[:2] == ["/practice-app/", "/practice-app/agenda"]
+    plain = [href for href, _ in _menu_links(browser.get("/agenda").get_data(as_text=True))]
+    assert plain[:2] == ["/", "/agenda"]

@@ -1,5 +1,6 @@
 """What every template may use: the navigation for the user's role, and time formatting."""
 
+import functools
 from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -64,7 +65,16 @@ def navigation() -> dict:
     # Emails rendered from the command line have no request, and so no current_user at all.
     if not has_request_context() or not current_user.is_authenticated:
         return {"navigation": []}
-    return {"navigation": NAVIGATION.get(current_user.role, [])}
+    return {"navigation": _menu(current_user.role, request.script_root)}
+
+
+@functools.cache
+def _menu(role: Role, script_root: str) -> tuple[tuple[str, str, str], ...]:
+    """(endpoint, URL, label) of a role's menu, built once per mount point: every page shows
+    it, and a url_for per entry on every page adds up. The URLs depend only on the routes
+    (the same in every app) and on where the app is mounted."""
+    entries = NAVIGATION.get(role, ())
+    return tuple((endpoint, url_for(endpoint), label) for endpoint, label in entries)
 
 
 def localtime(
