@@ -129,3 +129,17 @@ def test_without_the_warm_up_a_first_page_compiles_its_templates(app, browser, w
     browser.login(world.counselor)
     assert browser.get("/agenda").status_code == 200
     assert compiled
+
+
+def test_the_master_freezes_what_it_loaded_before_each_fork(monkeypatch):
+    """Objects loaded before the fork are out of the workers' garbage collections."""
+    import gc
+
+    config = _load_gunicorn_config(monkeypatch)
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        config.pre_fork(server=None, worker=None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
