@@ -11,6 +11,7 @@ from tests.helpers import text_of
 from tests.workshops.builders import checked_values, in_days
 from workshop.extensions import db
 from workshop.models import Attendance, utcnow
+from workshop.scheduling.services import HORIZON, MAX_DURATION
 
 
 def section(page: str, heading_id: str, next_heading_id: str | None = None) -> str:
@@ -49,6 +50,21 @@ def test_the_agenda_shows_today_and_what_comes_across_workshops(counselor, build
     assert "Try something new" not in page
     assert "Other counselor's group" not in page
     assert "Seeking help" not in page
+
+
+def test_the_agenda_lists_the_longest_session_under_way_and_the_farthest_one(counselor, build):
+    # The agenda's statement reads sessions starting within scheduling.queries.start_bounds:
+    # sessions at the very edges of what scheduling allows are still listed.
+    now = utcnow().replace(second=0, microsecond=0)
+    workshop = build.workshop(title="Evening group")
+    longest = int(MAX_DURATION.total_seconds() // 60)
+    build.session(workshop.id, now - MAX_DURATION + timedelta(minutes=5), longest, ("trust",))
+    build.session(workshop.id, now + HORIZON - timedelta(hours=1), stages=("support",))
+
+    page = text_of(counselor.get("/agenda"))
+
+    assert "Rebuilding trust" in page
+    assert "Seeking help" in page
 
 
 def test_the_agenda_shows_times_on_the_counselors_clock(counselor, build, world):

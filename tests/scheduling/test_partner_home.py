@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from tests.helpers import text_of
 from tests.workshops.builders import in_days, input_value
 from workshop.curriculum.stages import STAGES
+from workshop.models import utcnow
+from workshop.scheduling.services import HORIZON, MAX_DURATION
 
 WHEN = "%a %d %b %Y"
 
@@ -72,6 +74,20 @@ def test_the_partner_sees_coming_sessions_in_order_and_not_past_ones(browser, bu
 
     assert "Can this even work?" not in page.split("Your sessions", 1)[1].split("How this", 1)[0]
     assert page.index("The right time") < page.index("Don't rush")
+
+
+def test_the_partner_sees_the_longest_session_under_way_and_the_farthest_one(browser, build, world):
+    now = utcnow().replace(second=0, microsecond=0)
+    workshop = build.workshop(couples=(world.couple_id,))
+    longest = int(MAX_DURATION.total_seconds() // 60)
+    build.session(workshop.id, now - MAX_DURATION + timedelta(minutes=5), longest, ("trust",))
+    build.session(workshop.id, now + HORIZON - timedelta(hours=1), stages=("support",))
+    browser.login(world.partner)
+
+    sessions = text_of(browser.get("/")).split("Your sessions", 1)[1]
+
+    assert "Rebuilding trust" in sessions
+    assert "Seeking help" in sessions
 
 
 def test_a_cancelled_session_is_shown_as_cancelled_without_its_video_link(

@@ -323,6 +323,28 @@ def test_the_workshop_page_names_the_lead_then_the_co_counselors_by_name(
     assert f"led by {lead} ·" in words(alone.url())
 
 
+def test_the_workshop_page_lists_each_leader_and_couple_once_with_two_co_counselors(
+    app, build, counselor, world
+):
+    # The page reads its leaders and roster in one statement, a row per co-counselor and
+    # partner: each couple and each co-counselor is still shown once, in order.
+    with app.app_context():
+        practice = db.session.get(Practice, world.practice_id)
+        zoe = make_user(practice, Role.COUNSELOR, name="Zoe Lane").email
+        ada = make_user(practice, Role.COUNSELOR, name="Ada Moss").email
+        db.session.commit()
+    robin = build.couple(names=("Robin Vale", "Casey Vale"))
+    shared = build.workshop(title="Shared group", co=(zoe, ada), couples=(robin, world.couple_id))
+
+    page = " ".join(text_of(counselor.get(shared.url())).split())
+
+    assert "with Ada Moss, Zoe Lane ·" in page
+    assert "Couples (2 of 8)" in page
+    assert page.count(">Robin & Casey</a>") == 1
+    assert page.count(">Alex & Sam</a>") == 1
+    assert page.index(">Robin & Casey</a>") < page.index(">Alex & Sam</a>")
+
+
 def test_a_couple_stays_visible_to_a_co_counselor_after_withdrawal(build, world, make_browser):
     workshop = build.workshop(co=(world.other_counselor,), couples=(world.couple_id,))
     colleague = make_browser()

@@ -1,7 +1,6 @@
 """Reads for the home pages and the health check."""
 
 from dataclasses import dataclass
-from functools import cache
 from itertools import groupby
 
 from sqlalchemy import bindparam, func, select, text, true
@@ -34,9 +33,10 @@ def home_data(user: User) -> dict:
             "today": today,
             "upcoming": upcoming,
         }
+    couple_name, sessions = couple_name_and_sessions(user.couple_id)
     return {
-        "couple_name": couple_name(user.couple_id),
-        "sessions": scheduling_queries.upcoming_sessions(user, utcnow(), limit=HOME_LIST_LENGTH),
+        "couple_name": couple_name,
+        "sessions": sessions,
         "homework_to_do": homework_queries.homework_to_do(user, utcnow(), HOMEWORK_ON_HOME),
     }
 
@@ -133,17 +133,17 @@ def _couple_summary(couple_id: int, rows) -> CoupleSummary:
     )
 
 
-def couple_name(couple_id: int | None) -> str | None:
-    """The couple's name (Couple.name) from its partners' names alone, in one query."""
+def couple_name_and_sessions(
+    couple_id: int | None,
+) -> tuple[str | None, list[scheduling_queries.SessionSummary]]:
+    """A partner's couple's name (Couple.name, from its partners' names) and its sessions not
+    yet over, in one statement; None and none for a partner without a couple."""
     if couple_id is None:
-        return None
-    return couple_name_of(db.session.scalars(_partner_names(), {"couple_id": couple_id}))
-
-
-@cache
-def _partner_names():
-    # Built once, bound per request: building a statement costs more Python than running it.
-    return select(User.name).where(User.couple_id == bindparam("couple_id")).order_by(User.id)
+        return None, []
+    names, sessions = scheduling_queries.partners_and_upcoming(
+        couple_id, utcnow(), limit=HOME_LIST_LENGTH
+    )
+    return couple_name_of(names), sessions
 
 
 def health_checks(redis_url: str | None) -> dict[str, str]:

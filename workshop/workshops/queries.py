@@ -1,7 +1,8 @@
 """Scoped reads: a counselor reaches only the workshops they lead or co-lead."""
 
-from datetime import datetime
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from flask import abort
@@ -15,15 +16,12 @@ from workshop.models import (
     Enrollment,
     EnrollmentStatus,
     Role,
-    SessionStage,
-    Stage,
     User,
     Workshop,
     WorkshopCounselor,
     WorkshopSession,
 )
 from workshop.models.people import couple_name_of
-from workshop.models.workshops import session_title_of
 from workshop.statements import (
     COUNSELOR_AS_PARAMETERS,
     LIKE_ESCAPE,
@@ -65,18 +63,6 @@ class RosterLine(NamedTuple):
     partner_names: list[str]
 
 
-class SessionLine(NamedTuple):
-    """A session as the workshop page lists it."""
-
-    id: int
-    starts_at: datetime
-    ends_at: datetime
-    location: str
-    video_url: str
-    is_cancelled: bool
-    title: str
-
-
 class CoupleChoices(NamedTuple):
     """Couples the enroll form offers, as (id, name), and whether more were left out."""
 
@@ -107,9 +93,12 @@ _LEAD = aliased(User)
 _CO_COUNSELOR = aliased(User)
 # Its own alias: led_by's EXISTS reads workshop_counselor too, and must stay a subquery.
 _CO_LEADING = aliased(WorkshopCounselor)
-# The workshop page's workshop with its leaders' names, in one statement of plain rows (the same
-# access rule as _WORKSHOP_FOR_COUNSELOR): a row per co-counselor in name order, or one with None.
-_WORKSHOP_WITH_LEADERS = (
+# The workshop page's workshop with its leaders' names and its roster, in one statement of plain
+# rows (the same access rule as _WORKSHOP_FOR_COUNSELOR): a row per co-counselor (in name order,
+# or one with None) and partner on the roster (in enrollment order, or one with None), each
+# co-counselor's rows carrying the whole roster.
+_PARTNER = aliased(User)
+_WORKSHOP_LEADERS_AND_ROSTER = (
     select(
         Workshop.id,
         Workshop.lead_id,
@@ -121,25 +110,30 @@ _WORKSHOP_WITH_LEADERS = (
         _LEAD.name.label("lead_name"),
         _CO_COUNSELOR.id.label("co_counselor_id"),
         _CO_COUNSELOR.name.label("co_counselor_name"),
+        Enrollment.id.label("enrollment_id"),
+        Enrollment.couple_id,
+        _PARTNER.name.label("partner_name"),
     )
     .where(led_by(COUNSELOR_AS_PARAMETERS), Workshop.id == bindparam("workshop_id"))
     .outerjoin(_LEAD, _LEAD.id == Workshop.lead_id)
     .outerjoin(_CO_LEADING, _CO_LEADING.workshop_id == Workshop.id)
     .outerjoin(_CO_COUNSELOR, _CO_COUNSELOR.id == _CO_LEADING.counselor_id)
-    .order_by(_CO_COUNSELOR.name, _CO_COUNSELOR.id)
-)
-_ROSTER = (
-    select(Enrollment.id, Enrollment.couple_id, User.name)
-    .outerjoin(User, User.couple_id == Enrollment.couple_id)
-    .where(
-        Enrollment.workshop_id == bindparam("workshop_id"),
-        Enrollment.status == EnrollmentStatus.ENROLLED,
+    .outerjoin(
+        Enrollment,
+        (Enrollment.workshop_id == Workshop.id) & (Enrollment.status == EnrollmentStatus.ENROLLED),
     )
-    .order_by(Enrollment.enrolled_at, Enrollment.id, User.id)
+    .outerjoin(_PARTNER, _PARTNER.couple_id == Enrollment.couple_id)
+    .order_by(
+        _CO_COUNSELOR.name,
+        _CO_COUNSELOR.id,
+        Enrollment.enrolled_at,
+        Enrollment.id,
+        _PARTNER.id,
+    )
 )
 # The roster page's workshop with its roster, in one statement (the same access rule as
-# _WORKSHOP_FOR_COUNSELOR): _ROSTER's rows, each with the workshop; one with no enrollment
-# when nobody is enrolled.
+# _WORKSHOP_FOR_COUNSELOR): a row per partner on the roster in enrollment order, each with the
+# workshop; one with no enrollment when nobody is enrolled.
 _WORKSHOP_WITH_ROSTER = (
     _WORKSHOP_FOR_COUNSELOR.add_columns(
         Enrollment.id.label("enrollment_id"), Enrollment.couple_id, User.name
@@ -151,26 +145,11 @@ _WORKSHOP_WITH_ROSTER = (
     .outerjoin(User, User.couple_id == Enrollment.couple_id)
     .order_by(Enrollment.enrolled_at, Enrollment.id, User.id)
 )
-_SESSION_LINES = (
-    select(
-        WorkshopSession.id,
-        WorkshopSession.starts_at,
-        WorkshopSession.ends_at,
-        WorkshopSession.location,
-        WorkshopSession.video_url,
-        WorkshopSession.is_cancelled,
-        Stage.title,
-    )
-    .outerjoin(SessionStage, SessionStage.session_id == WorkshopSession.id)
-    .outerjoin(Stage, Stage.id == SessionStage.stage_id)
-    .where(WorkshopSession.workshop_id == bindparam("workshop_id"))
-    .order_by(WorkshopSession.starts_at, WorkshopSession.id, Stage.position)
-)
 
 
 def get_workshop_or_404(workshop_id: int, counselor: User) -> Workshop:
     """The workshop alone: most pages under it never show its lead or co-counselors, so they
-    are not loaded with it (get_workshop_and_leaders_or_404 names them; the relationships
+    are not loaded with it (get_workshop_leaders_and_roster_or_404 names them; the relationships
     still load on use)."""
     params = {
         "workshop_id": workshop_id,
@@ -179,20 +158,31 @@ def get_workshop_or_404(workshop_id: int, counselor: User) -> Workshop:
     return db.session.scalar(_WORKSHOP_FOR_COUNSELOR, params) or abort(404)
 
 
-def get_workshop_and_leaders_or_404(
+def get_workshop_leaders_and_roster_or_404(
     workshop_id: int, counselor: User
-) -> tuple[WorkshopFacts, Leaders]:
-    """The workshop (reached as get_workshop_or_404 reaches it) and the names of its lead and
-    co-counselors, as plain values read in one statement."""
+) -> tuple[WorkshopFacts, Leaders, list[RosterLine]]:
+    """The workshop (reached as get_workshop_or_404 reaches it), the names of its lead and
+    co-counselors, and its roster (couples in enrollment order, with their partners' names), as
+    plain values read in one statement."""
     params = {"workshop_id": workshop_id, **counselor_parameters(counselor)}
-    rows = db.session.execute(_WORKSHOP_WITH_LEADERS, params).all() or abort(404)
+    rows = db.session.execute(_WORKSHOP_LEADERS_AND_ROSTER, params).all() or abort(404)
     workshop = WorkshopFacts(*rows[0][: len(WorkshopFacts._fields)])
+    by_co_counselor = [list(group) for _, group in groupby(rows, key=itemgetter(_CO_COUNSELOR_ID))]
     co_counselors = [
-        row.co_counselor_name
-        for row in rows
-        if row.co_counselor_id is not None and row.co_counselor_id != workshop.lead_id
+        co_rows[0][_CO_COUNSELOR_NAME]
+        for co_rows in by_co_counselor
+        if co_rows[0][_CO_COUNSELOR_ID] not in (None, workshop.lead_id)
     ]
-    return workshop, Leaders(rows[0].lead_name or "", co_counselors)
+    # Every co-counselor's rows carry the same roster: the first one's are read.
+    enrolled = [
+        row[_ROSTER_COLUMNS] for row in by_co_counselor[0] if row[_ENROLLMENT_ID] is not None
+    ]
+    return workshop, Leaders(rows[0].lead_name or "", co_counselors), _roster_lines(enrolled)
+
+
+# The places of _WORKSHOP_LEADERS_AND_ROSTER's columns after the workshop's and its lead's.
+_CO_COUNSELOR_ID, _CO_COUNSELOR_NAME = 8, 9
+_ENROLLMENT_ID, _ROSTER_COLUMNS = 10, slice(10, 13)  # enrollment_id, couple_id, partner_name
 
 
 def paginate_workshops(counselor: User, page: int):
@@ -218,16 +208,11 @@ def active_enrollments(workshop_id: int) -> list[Enrollment]:
     return list(db.session.scalars(query))
 
 
-def roster_of(workshop_id: int) -> list[RosterLine]:
-    """The couples on the roster with their partners' names, in enrollment order: plain rows in
-    one statement, where ORM enrollments, couples and partners take three and many objects."""
-    return _roster_lines(db.session.execute(_ROSTER, {"workshop_id": workshop_id}))
-
-
 def get_workshop_and_roster_or_404(
     workshop_id: int, counselor: User
 ) -> tuple[Workshop, list[RosterLine]]:
-    """The workshop (as get_workshop_or_404) and its roster (as roster_of), in one statement."""
+    """The workshop (as get_workshop_or_404) and its roster (couples in enrollment order, with
+    their partners' names), in one statement."""
     params = {"workshop_id": workshop_id, **counselor_parameters(counselor)}
     rows = db.session.execute(_WORKSHOP_WITH_ROSTER, params).all() or abort(404)
     enrolled = [row[1:] for row in rows if row.enrollment_id is not None]
@@ -313,17 +298,6 @@ def sessions_of(workshop_id: int) -> list[WorkshopSession]:
         .order_by(WorkshopSession.starts_at, WorkshopSession.id)
     )
     return list(db.session.scalars(query))
-
-
-def session_lines_of(workshop_id: int) -> list[SessionLine]:
-    """The workshop's sessions in time order with their titles: plain rows in one statement,
-    where ORM sessions and their stages take two and many objects."""
-    rows = db.session.execute(_SESSION_LINES, {"workshop_id": workshop_id})
-    stage_titles = _names_grouped((tuple(row[:-1]), row[-1]) for row in rows)
-    return [
-        SessionLine(*session, title=session_title_of(titles))
-        for session, titles in stage_titles.items()
-    ]
 
 
 def practice_counselors(practice_id: int, excluding: int | None = None) -> list[User]:

@@ -8,6 +8,7 @@ from workshop.extensions import db
 from workshop.forms import as_choices, keeps_typed_input, seen_version
 from workshop.models import utcnow
 from workshop.paging import requested_page
+from workshop.scheduling import queries as scheduling_queries
 from workshop.workshops import queries, services
 from workshop.workshops.forms import (
     EnrollCoupleForm,
@@ -47,13 +48,15 @@ def new_workshop():
 @bp.get("/<int:workshop_id>")
 def show_workshop(workshop_id: int):
     """The workshop's sessions and roster at a glance."""
-    workshop, leaders = queries.get_workshop_and_leaders_or_404(workshop_id, current_user)
+    workshop, leaders, roster = queries.get_workshop_leaders_and_roster_or_404(
+        workshop_id, current_user
+    )
     return render_template(
         "workshops/show_workshop.html",
         workshop=workshop,
         leaders=leaders,
-        sessions=queries.session_lines_of(workshop.id),
-        roster=queries.roster_of(workshop.id),
+        sessions=scheduling_queries.summaries_of_workshop(workshop.id),
+        roster=roster,
         now=utcnow(),
     )
 
