@@ -6,7 +6,7 @@ other write), the view commits after recording.
 """
 
 from flask import has_request_context, request
-from sqlalchemy import Integer, bindparam, func, insert, select
+from sqlalchemy import Insert, Integer, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from workshop.extensions import db
@@ -44,7 +44,8 @@ def record(
 ) -> AuditEvent:
     """Add an audit event for this action by `actor` (the client address comes from the
     request, already resolved through ProxyFix where configured)."""
-    event = AuditEvent(**_columns(actor, action, object_type, object_id, couple_id))
+    columns = shared_columns(actor, action, object_type)
+    event = AuditEvent(**columns, object_id=object_id, couple_id=couple_id)
     db.session.add(event)
     return event
 
@@ -56,8 +57,8 @@ def record_many(
     costs the same number of statements however many it shows."""
     if not objects:
         return
-    event = _columns(actor, action, object_type, None, None) | {"at": utcnow()}
-    if db.session.get_bind().dialect.name == "postgresql":
+    event = shared_columns(actor, action, object_type)
+    if adds_events_in_statements():
         object_ids, couple_ids = ([*column] for column in zip(*objects, strict=True))
         db.session.execute(_EVENTS_FROM_ARRAYS, event | {"ids": object_ids, "couples": couple_ids})
         return
@@ -67,12 +68,44 @@ def record_many(
     db.session.execute(insert(AuditEvent), rows)
 
 
+def shared_columns(actor: User, action: str, object_type: str) -> dict:
+    """The columns of an event but its object's (object_id, couple_id): those the events of
+    one action on many objects share, and the values of events_for's bound parameters."""
+    return {
+        "practice_id": actor.practice_id,
+        "actor_id": actor.id,
+        "action": action,
+        "object_type": object_type,
+        "at": utcnow(),
+        "ip_address": request.remote_addr if has_request_context() else None,
+    }
+
+
+def adds_events_in_statements() -> bool:
+    """Whether the database runs events_for's INSERT inside another statement (PostgreSQL:
+    an INSERT in a WITH clause, and unnest for arrays; not SQLite)."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def events_for(object_id, couple_id) -> Insert:
+    """INSERT ... SELECT of one event per row of the FROM of these two columns (of a CTE, a
+    table-valued function...), the other columns bound parameters for shared_columns() (the
+    columns record_many sets). As a CTE (PostgreSQL), it lets the statement that reads
+    records add the events of those reads: one statement, and no reading without them."""
+    table = AuditEvent.__table__
+    shared = ["practice_id", "actor_id", "action", "object_type", "at", "ip_address"]
+    values = [bindparam(name, type_=table.c[name].type) for name in shared]
+    return insert(table).from_select(
+        [*shared, "object_id", "couple_id"],
+        select(*values, object_id, couple_id),
+    )
+
+
 def _events_from_arrays():
     """INSERT ... SELECT from unnest(:ids, :couples) (PostgreSQL): one statement that adds one
     row per object, the other columns the same for all. About a third less work (Python and
     database) than the same INSERT once per row, which psycopg's executemany sends as that
     many statements."""
-    table = AuditEvent.__table__
     objects = (
         func.unnest(
             bindparam("ids", type_=ARRAY(Integer)), bindparam("couples", type_=ARRAY(Integer))
@@ -80,25 +113,8 @@ def _events_from_arrays():
         .table_valued("object_id", "couple_id")
         .render_derived()
     )
-    shared = ["practice_id", "actor_id", "action", "object_type", "at", "ip_address"]
-    values = [bindparam(name, type_=table.c[name].type) for name in shared]
-    return insert(table).from_select(
-        [*shared, "object_id", "couple_id"],
-        select(*values, objects.c.object_id, objects.c.couple_id),
-    )
+    return events_for(objects.c.object_id, objects.c.couple_id)
 
 
 # Built once per process (see workshop.statements).
 _EVENTS_FROM_ARRAYS = _events_from_arrays()
-
-
-def _columns(actor, action, object_type, object_id, couple_id) -> dict:
-    return {
-        "practice_id": actor.practice_id,
-        "actor_id": actor.id,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "couple_id": couple_id,
-        "ip_address": request.remote_addr if has_request_context() else None,
-    }

@@ -1,16 +1,18 @@
 """Scoped reads of notes: a counselor reads the notes of the workshops they lead or co-lead (and
 the notes they wrote); nobody else reaches a note at all."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
 from flask import abort
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from workshop import audit
 from workshop.couples.queries import couples_query_for, get_couple_or_404
 from workshop.extensions import db
 from workshop.models import (
@@ -169,7 +171,7 @@ _COUPLE_HEADING = (
 _COUPLE_NOTES = readable_notes(COUNSELOR_AS_PARAMETERS).where(
     SessionNote.couple_id == bindparam("couple_id")
 )
-_TIMELINE = (
+_TIMELINE_PAGE = (
     _COUPLE_NOTES.join(User, User.id == SessionNote.author_id)
     .with_only_columns(
         SessionNote.id,
@@ -179,22 +181,39 @@ _TIMELINE = (
         SessionNote.status,
         SessionNote.signed_at,
         SessionNote.updated_at,
-        User.name,
+        User.name.label("author"),
         WorkshopSession.starts_at,
-        Workshop.title,
-        WorkshopSession.id,
-        func.count().over(),  # the total for the pager, without a statement of its own
+        Workshop.title.label("workshop_title"),
+        WorkshopSession.id.label("session_id"),
+        func.count().over().label("total"),  # for the pager, without a statement of its own
     )
     .order_by(WorkshopSession.starts_at.desc(), SessionNote.id.desc())
     # The page bound too: a statement built per request costs its cache key and more.
     .limit(bindparam("page_size"))
     .offset(bindparam("page_offset"))
+    .cte("page")
 )
-_STAGE_TITLES = (
-    select(SessionStage.session_id, Stage.title)
-    .join(Stage, Stage.id == SessionStage.stage_id)
-    .where(SessionStage.session_id.in_(bindparam("session_ids", expanding=True)))
-    .order_by(Stage.position)
+_PAGE = _TIMELINE_PAGE.c
+# The page's notes with their sessions' stage titles (a row per stage, in stage order; one
+# row with none for a session without stages) and whether each note has addenda, so that
+# the addenda take a statement only on a page that shows some.
+_TIMELINE = (
+    select(
+        *[column for column in _PAGE if column.key != "total"],
+        exists().where(NoteAddendum.note_id == _PAGE.id).label("has_addenda"),
+        Stage.title.label("stage_title"),
+        _PAGE.total,
+    )
+    .select_from(_TIMELINE_PAGE)
+    .outerjoin(SessionStage, SessionStage.session_id == _PAGE.session_id)
+    .outerjoin(Stage, Stage.id == SessionStage.stage_id)
+    .order_by(_PAGE.starts_at.desc(), _PAGE.id.desc(), Stage.position)
+)
+# The same, adding an audit event for each note of the page (PostgreSQL: an INSERT in a WITH
+# clause). A CTE used twice is computed once, so the events are those of the notes returned.
+# The events' practice_id is the counselor's: the same parameter as the page's.
+_TIMELINE_RECORDING_READS = _TIMELINE.add_cte(
+    audit.events_for(_PAGE.id, _PAGE.couple_id).cte("reads")
 )
 _ADDENDA = (
     select(NoteAddendum.note_id, User.name, NoteAddendum.signed_at, NoteAddendum.text)
@@ -236,30 +255,42 @@ class RowsPagination(SelectPagination):
         return self._total
 
 
-def couple_timeline(couple_id: int, counselor: User, page: int) -> RowsPagination:
+def couple_timeline(
+    couple_id: int, counselor: User, page: int, reads: dict | None = None
+) -> RowsPagination:
     """One page of the couple's notes the counselor may read, latest session first, as
-    TimelineNotes. Plain rows: only this page's notes are decrypted, in three statements
-    however long the page (the rows with their total, the sessions' stages, the addenda)."""
+    TimelineNotes. Plain rows: only this page's notes are decrypted, in one statement (the
+    notes with their sessions' stages and the total), and one more for the addenda on a page
+    that has some. With `reads` (audit.shared_columns, where audit.adds_events_in_statements),
+    the same statement adds the audit event of each note's read."""
+    statement = _TIMELINE if reads is None else _TIMELINE_RECORDING_READS
     pages = RowsPagination(
-        select=_TIMELINE,
-        params={"couple_id": couple_id, **counselor_parameters(counselor)},
+        select=statement,
+        params={**(reads or {}), "couple_id": couple_id, **counselor_parameters(counselor)},
         session=db.session(),
         page=page,
         per_page=TIMELINE_PAGE_SIZE,
         max_per_page=None,
         error_out=True,
     )
-    pages.items = [_timeline_note(*row) for row in pages.items]
-    _add_session_titles(pages.items)
-    _add_addenda(pages.items)
+    notes, with_addenda = [], []
+    for _, rows in groupby(pages.items, key=itemgetter(0)):
+        note, has_addenda = _timeline_note(list(rows))
+        notes.append(note)
+        if has_addenda:
+            with_addenda.append(note)
+    pages.items = notes
+    _add_addenda(with_addenda)
     return pages
 
 
-def _timeline_note(
-    note_id, couple_id, fmt, sections, status, signed_at, updated_at, author, *session
-) -> TimelineNote:
-    starts_at, workshop_title, session_id = session
-    return TimelineNote(
+def _timeline_note(rows: list[tuple]) -> tuple[TimelineNote, bool]:
+    """A note's rows in _TIMELINE (one per stage of its session) as a TimelineNote, and
+    whether it has addenda."""
+    note_id, couple_id, fmt, sections, status, signed_at, updated_at, author, *rest = rows[0]
+    starts_at, workshop_title, session_id, has_addenda, _ = rest
+    stage_titles = [row[-1] for row in rows if row[-1] is not None]
+    note = TimelineNote(
         note_id,
         couple_id,
         fmt,
@@ -271,20 +302,13 @@ def _timeline_note(
         starts_at,
         workshop_title,
         session_id,
+        session_title_of(stage_titles),
     )
-
-
-def _add_session_titles(notes: list[TimelineNote]) -> None:
-    stage_titles = defaultdict(list)
-    if notes:
-        session_ids = list(dict.fromkeys(note.session_id for note in notes))
-        for session_id, title in db.session.execute(_STAGE_TITLES, {"session_ids": session_ids}):
-            stage_titles[session_id].append(title)
-    for note in notes:
-        note.session_title = session_title_of(stage_titles[note.session_id])
+    return note, has_addenda
 
 
 def _add_addenda(notes: list[TimelineNote]) -> None:
+    """The addenda of these notes (those that have some), oldest first under each."""
     by_note = {note.id: note for note in notes}
     if not by_note:
         return

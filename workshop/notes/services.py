@@ -208,6 +208,18 @@ def record_views(notes: list[SessionNote], viewer: User) -> None:
     audit.record_many(viewer, Action.NOTE_VIEWED, NOTE, [(n.id, n.couple_id) for n in notes])
 
 
+def read_couple_timeline(couple_id: int, counselor: User, page: int) -> queries.RowsPagination:
+    """A page of the couple's timeline (queries.couple_timeline), each note on it recorded as
+    read, as record_views does: by the statement that reads the notes where the database can
+    (PostgreSQL), which saves a statement."""
+    if audit.adds_events_in_statements():
+        reads = audit.shared_columns(counselor, Action.NOTE_VIEWED, NOTE)
+        return queries.couple_timeline(couple_id, counselor, page, reads)
+    timeline = queries.couple_timeline(couple_id, counselor, page)
+    record_views(timeline.items, counselor)
+    return timeline
+
+
 def record_search(counselor: User) -> None:
     """A search of one's own notes shows snippets of them: recorded (without the words)."""
     audit.record(counselor, Action.NOTES_SEARCHED, NOTE)

@@ -183,8 +183,7 @@ def delete_note(note_id: int):
 def list_couple_notes(couple_id: int):
     """The couple's notes across sessions, latest first (each read is recorded)."""
     couple = queries.couple_heading_or_404(couple_id, current_user)
-    page = queries.couple_timeline(couple.id, current_user, requested_page())
-    services.record_views(page.items, current_user)
+    page = services.read_couple_timeline(couple.id, current_user, requested_page())
     # Render before committing: a commit would expire the loaded notes, one query each.
     html = render_template("notes/list_couple_notes.html", couple=couple, page=page)
     db.session.commit()
