@@ -7,9 +7,12 @@ field fails validation, so nothing is saved) with the typed text and a message. 
 state-changing request with a bad token is refused with 400.
 """
 
+from collections.abc import Callable, Hashable
+
 from flask import Flask, current_app, g, request
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 from wtforms import FieldList, FormField, PasswordField, SelectChoice
 
@@ -128,3 +131,28 @@ def seen_version(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         return -1
+
+
+class RenderedFields:
+    """Form fields as rendered, kept per process by what they show (`key`): a form viewed on
+    every visit to a busy page renders the same few states again and again, and its macros and
+    WTForms' widgets cost a large share of such a page (0.1-0.3 ms a field). The key must hold
+    everything the HTML depends on that can differ between views; what comes from the form
+    class (label, help, id) may be left out. Emptied when `kept` states are held, so typed
+    values cannot grow it without bound."""
+
+    def __init__(self, kept: int):
+        self.kept = kept
+        self._html: dict[Hashable, Markup] = {}
+
+    def get(self, key: Hashable, render: Callable[[], Markup]) -> Markup:
+        html = self._html.get(key)
+        if html is None:
+            html = render()
+            if len(self._html) >= self.kept:
+                self._html.clear()
+            self._html[key] = html
+        return html
+
+    def __len__(self) -> int:
+        return len(self._html)

@@ -1,10 +1,12 @@
 """Processes that render reports set WeasyPrint up once, at start: its import, the font
 configuration and the parsed print CSS are reused by every report they render."""
 
+from types import SimpleNamespace
+
 import pytest
 
 from tests.reporting.builders import pdf_text
-from workshop import gunicorn_config
+from workshop import gunicorn_config, templating
 from workshop.reporting import pool, render
 
 
@@ -57,8 +59,11 @@ def test_a_render_worker_warms_up_when_it_starts(monkeypatch):
 def test_gunicorn_master_warms_up_before_forking_its_workers(monkeypatch):
     warmed = []
     monkeypatch.setattr(render, "warm_up", lambda *sizes: warmed.append(sizes))
-    gunicorn_config.when_ready(server=None)
+    compiled = []  # the templates' part: tests/test_gunicorn_config.py
+    monkeypatch.setattr(templating, "compile_templates", compiled.append)
+    gunicorn_config.when_ready(server=SimpleNamespace(app=SimpleNamespace(wsgi=lambda: "app")))
     assert warmed == [()]
+    assert compiled == ["app"]
 
 
 def test_an_exiting_gunicorn_worker_frees_its_fonts_first(monkeypatch):

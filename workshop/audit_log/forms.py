@@ -10,14 +10,13 @@ from wtforms.validators import Length, Optional
 from wtforms.widgets import Select
 
 from workshop.audit_log.queries import ACTION_LABELS, EventFilters
-from workshop.forms import BaseForm, as_choices
+from workshop.forms import BaseForm, RenderedFields, as_choices
 from workshop.scheduling.forms import ClearDateField
 
 ANY = ""
-# Filter fields as rendered, by what they show (see AuditFilterForm.rendered); emptied when full,
-# since a typed couple name makes each filtered view a new entry.
-_RENDERED_FIELDS: dict[tuple, Markup] = {}
-RENDERED_FIELDS_KEPT = 256
+# Filter fields as rendered, by what they show (see AuditFilterForm.rendered); a typed couple
+# name makes each filtered view a new entry.
+RENDERED_FILTERS = RenderedFields(kept=256)
 
 
 class PlainSelect(Select):
@@ -72,14 +71,10 @@ class AuditFilterForm(BaseForm):
         per process for what it shows: the macro and WTForms' widgets cost ~0.1-0.3 ms a field
         (the user filter lists the whole staff), on every view of the log, for the same HTML."""
         field = self[name]
-        key = _shown_state(field, options)
-        html = _RENDERED_FIELDS.get(key)
-        if html is None:
-            html = get_template_attribute("_forms.html", "field")(field, **options)
-            if len(_RENDERED_FIELDS) >= RENDERED_FIELDS_KEPT:
-                _RENDERED_FIELDS.clear()
-            _RENDERED_FIELDS[key] = html
-        return html
+        return RENDERED_FILTERS.get(
+            _shown_state(field, options),
+            lambda: get_template_attribute("_forms.html", "field")(field, **options),
+        )
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -73,35 +73,67 @@ def line_chart(
     width: int = WIDTH,
 ) -> Markup:
     """An accessible SVG chart of each series over time (a short message when there is no data)."""
+    return line_charts(title, series, y_range, y_label, empty_text, widths=(width,))[0]
+
+
+def line_charts(
+    title: str,
+    series: list[Series],
+    y_range: tuple[float, float],
+    y_label: str = "",
+    empty_text: str = "No answers yet.",
+    widths: tuple[int, ...] = (WIDTH,),
+) -> list[Markup]:
+    """line_chart at each of these widths. What does not depend on the width (the days, each
+    point's height, the legend, the escaped texts) is worked out once: the web pages draw
+    every chart twice, narrow and wide."""
     days = sorted({day for s in series for day, _ in s.points})
     safe_title = _e(title)
-    head = (
+    if not days:
+        message = _e(empty_text)
+        return [_svg(_head(safe_title, width), _empty(message, width)) for width in widths]
+    frames = [_Frame(days, y_range, width) for width in widths]
+    label = _y_label(y_label)
+    legend = "".join(_legend(series))
+    lines = [_Line(frames[0], one, STYLES[i % len(STYLES)]) for i, one in enumerate(series)]
+    charts = []
+    for frame in frames:
+        xs = {day: frame.x(day) for day in days}
+        parts = [_head(safe_title, frame.width), _grid(frame.low, frame.high, frame.width)]
+        parts += [label, *_x_axis(frame, days, xs), legend]
+        drawn_xs = {day: f"{x:.1f}" for day, x in xs.items()}
+        parts += [line.drawn(xs, drawn_xs) for line in lines]
+        charts.append(_svg(*parts))
+    return charts
+
+
+def _svg(*parts: str) -> Markup:
+    return Markup("".join(parts) + "</svg>")  # nosec B704 # noqa: S704 - escaped parts
+
+
+def _head(safe_title: str, width: int) -> str:
+    return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="line-chart" role="img" '
         f'viewBox="0 0 {width} {HEIGHT}" width="{width}" height="{HEIGHT}" '
         f'aria-label="{safe_title}"><title>{safe_title}</title>'
     )
-    if not days:
-        message = (
-            f'<text x="{width / 2}" y="{HEIGHT / 2}" text-anchor="middle" '
-            f'font-size="13" fill="#5b667a">{_e(empty_text)}</text>'
-        )
-        return Markup(head + message + "</svg>")  # nosec B704 # noqa: S704 - escaped parts
-    frame = _Frame(days, y_range, width)
-    parts = [head, *_y_axis(frame, y_label), *_x_axis(frame, days), *_legend(series)]
-    for index, one in enumerate(series):
-        parts += _line(frame, one, STYLES[index % len(STYLES)])
-    return Markup("".join(parts) + "</svg>")  # nosec B704 # noqa: S704 - escaped parts
 
 
-def _y_axis(frame: _Frame, y_label: str) -> list[str]:
-    parts = [_grid(frame.low, frame.high, frame.width)]
-    if y_label:
-        middle = TOP + (HEIGHT - TOP - BOTTOM) / 2
-        parts.append(
-            f'<text x="12" y="{middle:.1f}" transform="rotate(-90 12 {middle:.1f})" '
-            f'text-anchor="middle" font-size="11" fill="#3b4558">{_e(y_label)}</text>'
-        )
-    return parts
+def _empty(safe_message: str, width: int) -> str:
+    return (
+        f'<text x="{width / 2}" y="{HEIGHT / 2}" text-anchor="middle" '
+        f'font-size="13" fill="#5b667a">{safe_message}</text>'
+    )
+
+
+def _y_label(y_label: str) -> str:
+    if not y_label:
+        return ""
+    middle = TOP + (HEIGHT - TOP - BOTTOM) / 2
+    return (
+        f'<text x="12" y="{middle:.1f}" transform="rotate(-90 12 {middle:.1f})" '
+        f'text-anchor="middle" font-size="11" fill="#3b4558">{_e(y_label)}</text>'
+    )
 
 
 @lru_cache(maxsize=64)
@@ -135,30 +167,46 @@ def _ticks(low: float, high: float) -> list[float]:
 MIN_LABEL_GAP = 44  # px between date labels, so "18 Oct" and "19 Oct" never overlap
 
 
-def _x_axis(frame: _Frame, days: list[date]) -> list[str]:
-    base = HEIGHT - BOTTOM
-    parts = [
-        f'<line x1="{LEFT}" y1="{base}" x2="{frame.width - RIGHT}" y2="{base}" '
-        f'stroke="#3b4558" stroke-width="1"/>'
-    ]
+def _x_axis(frame: _Frame, days: list[date], xs: dict[date, float]) -> list[str]:
+    """The date axis; xs: each day's x at this frame's width."""
+    line, title = _x_axis_ends(frame.width)
+    parts = [line]
     most_ticks = max(2, MAX_X_TICKS * frame.width // WIDTH)
     every = max(1, -(-len(days) // most_ticks))
     last_x = None
     for day in days[::every]:
-        x = frame.x(day)
+        x = xs[day]
         if last_x is not None and x - last_x < MIN_LABEL_GAP:
             continue  # days close together (both partners, a day apart) share one label
         last_x = x
         parts.append(
-            f'<text x="{x:.1f}" y="{base + 16}" text-anchor="middle" font-size="11" '
-            f'fill="#3b4558">{_e(day.strftime("%d %b"))}</text>'
+            f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11" '
+            f'fill="#3b4558">{_day_label(day)}</text>'
         )
-    parts.append(
-        f'<text x="{LEFT + (frame.width - LEFT - RIGHT) / 2}" y="{HEIGHT - 6}" '
+    parts.append(title)
+    return parts
+
+
+@lru_cache(maxsize=64)
+def _x_axis_ends(width: int) -> tuple[str, str]:
+    """The axis line and its title: numbers only, the same for every chart of a width."""
+    base = HEIGHT - BOTTOM
+    line = (
+        f'<line x1="{LEFT}" y1="{base}" x2="{width - RIGHT}" y2="{base}" '
+        f'stroke="#3b4558" stroke-width="1"/>'
+    )
+    title = (
+        f'<text x="{LEFT + (width - LEFT - RIGHT) / 2}" y="{HEIGHT - 6}" '
         f'text-anchor="middle" '
         f'font-size="11" fill="#3b4558">Date answered</text>'
     )
-    return parts
+    return line, title
+
+
+@lru_cache(maxsize=1024)
+def _day_label(day: date) -> str:
+    """A date axis label ("18 Oct"): a date only, no data, so kept for the process."""
+    return _e(day.strftime("%d %b"))
 
 
 def _legend(series: list[Series]) -> list[str]:
@@ -176,29 +224,42 @@ def _legend(series: list[Series]) -> list[str]:
     return parts
 
 
-def _line(frame: _Frame, one: Series, style: dict) -> list[str]:
-    points = sorted(one.points)
-    if not points:
-        return []
-    # Each point's position, worked out and formatted once for the line and its marker.
-    xy = [(frame.x(day), frame.y(value)) for day, value in points]
-    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
-    parts = [
-        f'<polyline class="series" points="{coords}" fill="none" stroke="{style["color"]}" '
-        f'stroke-width="2.5" stroke-dasharray="{style["dash"]}" stroke-linejoin="round"/>'
-    ]
-    return parts + _markers(xy, style)
+class _Line:
+    """One series' line and markers: each point's height worked out and formatted once, for
+    every width drawn (only the x positions depend on the width)."""
 
+    def __init__(self, frame: _Frame, one: Series, style: dict):
+        self.style = style
+        self.points = []  # (day, y as drawn, marker's top as drawn)
+        for day, value in sorted(one.points):
+            y = frame.y(value)
+            self.points.append((day, f"{y:.1f}", f"{y - 3.5:.1f}"))
 
-def _markers(xy: list[tuple[float, float]], style: dict) -> list[str]:
-    color = style["color"]
-    if style["marker"] == "square":
-        return [
-            f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{color}"/>'
-            for x, y in xy
-        ]
-    return [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{color}"/>' for x, y in xy]
+    def drawn(self, xs: dict[date, float], drawn_xs: dict[date, str]) -> str:
+        """The polyline and its markers; xs: each day's x at the width drawn (drawn_xs: as
+        written in the SVG)."""
+        if not self.points:
+            return ""
+        color, dash = self.style["color"], self.style["dash"]
+        coords = " ".join(f"{drawn_xs[day]},{y}" for day, y, _ in self.points)
+        line = (
+            f'<polyline class="series" points="{coords}" fill="none" stroke="{color}" '
+            f'stroke-width="2.5" stroke-dasharray="{dash}" stroke-linejoin="round"/>'
+        )
+        if self.style["marker"] == "square":
+            return line + "".join(
+                f'<rect x="{xs[day] - 3.5:.1f}" y="{top}" width="7" height="7" fill="{color}"/>'
+                for day, _, top in self.points
+            )
+        return line + "".join(
+            f'<circle cx="{drawn_xs[day]}" cy="{y}" r="3.5" fill="{color}"/>'
+            for day, y, _ in self.points
+        )
 
 
 def _marker(x: float, y: float, style: dict) -> str:
-    return _markers([(x, y)], style)[0]
+    """A legend's marker."""
+    color = style["color"]
+    if style["marker"] == "square":
+        return f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="{color}"/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{color}"/>'

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import abort
-from sqlalchemy import Row, bindparam, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import aliased, selectinload
 
 from workshop.extensions import db
 from workshop.models import (
@@ -19,7 +19,7 @@ from workshop.models import (
     Workshop,
 )
 from workshop.models.people import couple_name_of, first_name_of
-from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters
+from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters, plain_rows
 from workshop.workshops.queries import get_workshop_or_404, led_by
 
 
@@ -88,49 +88,58 @@ class CoupleHeading:
 
 
 # The statements the progress pages run on every view are built once (see workshop.statements).
-_WORKSHOP_AND_PARTNERS = (
-    select(Workshop.id, Workshop.title, User.id.label("partner_id"), User.name)
-    .join(Enrollment, Enrollment.workshop_id == Workshop.id)
-    .outerjoin(User, User.couple_id == Enrollment.couple_id)
-    .where(
-        Workshop.id == bindparam("workshop_id"),
-        Enrollment.couple_id == bindparam("couple_id"),
-        led_by(COUNSELOR_AS_PARAMETERS),
-    )
-    .order_by(User.id)
-)
 _NEWEST_FIRST = (Report.generated_at.desc(), Report.id.desc())
+_GENERATED_BY = aliased(User)
 # The archive's columns (what _report_rows.html shows), as plain rows.
-_ARCHIVE = select(
+_ARCHIVE_COLUMNS = (
     Report.id,
     Report.kind,
     Report.number,
     Report.includes_notes,
     Report.generated_at,
     Report.released_at,
-    User.name.label("generated_by_name"),
-).join(User, User.id == Report.generated_by_id)
+    _GENERATED_BY.name.label("generated_by_name"),
+)
+_ARCHIVE = select(*_ARCHIVE_COLUMNS).join(_GENERATED_BY, _GENERATED_BY.id == Report.generated_by_id)
 _COUPLE_REPORTS = _ARCHIVE.where(
     Report.workshop_id == bindparam("workshop_id"), Report.couple_id == bindparam("couple_id")
 ).order_by(*_NEWEST_FIRST)
 _WORKSHOP_REPORTS = _ARCHIVE.where(
     Report.workshop_id == bindparam("workshop_id"), Report.kind == ReportKind.WORKSHOP
 ).order_by(*_NEWEST_FIRST)
-_RELEASED_REPORTS = (
-    select(Report.id, Workshop.title.label("workshop_title"), Report.released_at)
-    .join(Workshop, Report.workshop_id == Workshop.id)
-    .where(
-        Report.couple_id == bindparam("couple_id"),
-        Report.kind == ReportKind.COUPLE,
-        Report.released_at.isnot(None),
+# The couple's progress page: the workshop, each partner of the couple, and each version of
+# the couple's reports in it (a row per partner and version), newest version first.
+_COUPLE_PAGE = (
+    select(Workshop.id, Workshop.title, User.id, User.name, *_ARCHIVE_COLUMNS)
+    .join(Enrollment, Enrollment.workshop_id == Workshop.id)
+    .outerjoin(User, User.couple_id == Enrollment.couple_id)
+    .outerjoin(
+        Report,
+        (Report.workshop_id == Workshop.id) & (Report.couple_id == Enrollment.couple_id),
     )
-    .order_by(Report.released_at.desc(), Report.id.desc())
+    .outerjoin(_GENERATED_BY, _GENERATED_BY.id == Report.generated_by_id)
+    .where(
+        Workshop.id == bindparam("workshop_id"),
+        Enrollment.couple_id == bindparam("couple_id"),
+        led_by(COUNSELOR_AS_PARAMETERS),
+    )
+    .order_by(*_NEWEST_FIRST, User.id)
 )
-# The couple's workshops, newest enrollment first, each with every partner of the couple.
-_WORKSHOPS_AND_PARTNERS = (
-    select(Workshop.id, Workshop.title, User.id, User.name)
+# The partner's progress page: the couple's workshops, newest enrollment first, each with every
+# partner of the couple and the couple editions released to them in it (a row per partner and
+# report). Every report of a couple is of a workshop it was enrolled in (reports are made for
+# enrolled couples; an enrollment is withdrawn, never deleted), so none is left out.
+_PARTNER_PAGE = (
+    select(Workshop.id, Workshop.title, User.id, User.name, Report.id, Report.released_at)
     .join(Enrollment, Enrollment.workshop_id == Workshop.id)
     .join(User, User.couple_id == Enrollment.couple_id)
+    .outerjoin(
+        Report,
+        (Report.workshop_id == Workshop.id)
+        & (Report.couple_id == Enrollment.couple_id)
+        & (Report.kind == ReportKind.COUPLE)
+        & Report.released_at.isnot(None),
+    )
     .where(Enrollment.couple_id == bindparam("couple_id"))
     .order_by(Enrollment.enrolled_at.desc(), User.id)
 )
@@ -139,23 +148,6 @@ _WORKSHOPS_AND_PARTNERS = (
 class WorkshopTitle(NamedTuple):
     id: int
     title: str
-
-
-def workshop_and_couple_heading_or_404(workshop_id: int, couple_id: int, counselor: User):
-    """What the couple's progress page shows of the workshop (id, title) and the couple, in one
-    statement; the same reach as get_workshop_and_couple_or_404 (led workshop, couple enrolled
-    in it at some time)."""
-    params = {
-        "workshop_id": workshop_id,
-        "couple_id": couple_id,
-        **counselor_parameters(counselor),
-    }
-    rows = db.session.execute(_WORKSHOP_AND_PARTNERS, params).all()
-    if not rows:
-        abort(404)
-    workshop = rows[0]
-    partners = tuple(Partner(r.partner_id, r.name) for r in rows if r.partner_id is not None)
-    return workshop, CoupleHeading(couple_id, partners)
 
 
 @dataclass(frozen=True)
@@ -178,25 +170,51 @@ class ArchivedReport:
 def reports_of(workshop_id: int, couple_id: int | None) -> list[ArchivedReport]:
     """Every version of the couple's reports (or the workshop's summaries), newest first."""
     if couple_id is None:
-        rows = db.session.execute(_WORKSHOP_REPORTS, {"workshop_id": workshop_id})
+        rows = plain_rows(_WORKSHOP_REPORTS, {"workshop_id": workshop_id})
     else:
         params = {"workshop_id": workshop_id, "couple_id": couple_id}
-        rows = db.session.execute(_COUPLE_REPORTS, params)
+        rows = plain_rows(_COUPLE_REPORTS, params)
     return [ArchivedReport(*row) for row in rows]
 
 
-def released_reports_of(partner: User) -> list[Row]:
-    """(id, workshop title, released_at) of the couple editions released to the partner's
-    couple, latest first."""
-    if partner.couple_id is None:
-        return []
-    return list(db.session.execute(_RELEASED_REPORTS, {"couple_id": partner.couple_id}))
+class ReleasedReport(NamedTuple):
+    id: int
+    workshop_title: str
+    released_at: datetime
 
 
-def workshops_and_partners_of(couple_id: int) -> tuple[list[WorkshopTitle], tuple[Partner, ...]]:
-    """The workshops the couple is (or was) enrolled in, newest first, and the couple's
-    partners in partner order (none when there is no workshop), in one statement."""
-    rows = db.session.execute(_WORKSHOPS_AND_PARTNERS, {"couple_id": couple_id}).all()
-    workshops = dict.fromkeys(WorkshopTitle(w_id, title) for w_id, title, _, _ in rows)
-    partners = dict.fromkeys(Partner(p_id, name) for _, _, p_id, name in rows)
-    return list(workshops), tuple(partners)
+def couple_page_or_404(workshop_id: int, couple_id: int, counselor: User):
+    """What the couple's progress page shows, in one statement: the workshop (id, title), the
+    couple and every version of its reports, newest first. The same reach as
+    get_workshop_and_couple_or_404 (led workshop, couple enrolled in it at some time)."""
+    params = {
+        "workshop_id": workshop_id,
+        "couple_id": couple_id,
+        **counselor_parameters(counselor),
+    }
+    rows = plain_rows(_COUPLE_PAGE, params)
+    if not rows:
+        abort(404)
+    # Partners in partner order: each version's rows list them by id (so do the rows of no
+    # version, when there is none).
+    partners = dict.fromkeys(Partner(row[2], row[3]) for row in rows if row[2] is not None)
+    reports: dict[int, ArchivedReport] = {}
+    for row in rows:
+        if row[4] is not None and row[4] not in reports:
+            reports[row[4]] = ArchivedReport(*row[4:])
+    workshop = WorkshopTitle(rows[0][0], rows[0][1])
+    return workshop, CoupleHeading(couple_id, tuple(partners)), list(reports.values())
+
+
+def partner_page_of(couple_id: int | None):
+    """What the partner's progress page shows, in one statement: the workshops the couple is
+    (or was) enrolled in, newest first; the couple's partners in partner order (none when
+    there is no workshop); the couple editions released to them, latest first."""
+    if couple_id is None:
+        return [], (), []
+    rows = plain_rows(_PARTNER_PAGE, {"couple_id": couple_id})
+    workshops = dict.fromkeys(WorkshopTitle(row[0], row[1]) for row in rows)
+    partners = dict.fromkeys(Partner(row[2], row[3]) for row in rows)
+    released = {ReleasedReport(row[4], row[1], row[5]) for row in rows if row[4] is not None}
+    latest_first = sorted(released, key=lambda r: (r.released_at, r.id), reverse=True)
+    return list(workshops), tuple(partners), latest_first

@@ -26,10 +26,8 @@ bp = Blueprint("reporting", __name__)
 @bp.get("/workshops/<int:workshop_id>/couples/<int:couple_id>/reports")
 def list_couple_reports(workshop_id: int, couple_id: int):
     """Every version of the couple's reports, the charts, and the form to generate one."""
-    workshop, couple = queries.workshop_and_couple_heading_or_404(
-        workshop_id, couple_id, current_user
-    )
-    return _couple_page(workshop, couple, forms.GenerateReportForm())
+    workshop, couple, reports = queries.couple_page_or_404(workshop_id, couple_id, current_user)
+    return _couple_page(workshop, couple, reports, forms.GenerateReportForm())
 
 
 @bp.post("/workshops/<int:workshop_id>/couples/<int:couple_id>/reports")
@@ -37,7 +35,8 @@ def generate_report(workshop_id: int, couple_id: int):
     workshop, couple = queries.get_workshop_and_couple_or_404(workshop_id, couple_id, current_user)
     form = forms.GenerateReportForm()
     if not form.validate_on_submit():
-        return _couple_page(workshop, couple, form, status=400)
+        reports = queries.reports_of(workshop.id, couple.id)
+        return _couple_page(workshop, couple, reports, form, status=400)
     report, reused = services.generate_or_reuse_couple_report(
         workshop, couple, current_user, form.edition.data, form.include_notes.data
     )
@@ -49,10 +48,9 @@ def generate_report(workshop_id: int, couple_id: int):
     return redirect(url_for(".list_couple_reports", workshop_id=workshop.id, couple_id=couple.id))
 
 
-def _couple_page(workshop, couple, form, status=200):
+def _couple_page(workshop, couple, reports, form, status=200):
     """Needs workshop.id and .title, couple.id, .name and .partners (ORM or plain)."""
     measures = couple_measures(couple.id, couple.partners, [workshop.id])[workshop.id]
-    reports = queries.reports_of(workshop.id, couple.id)
     page = render_template(
         "reporting/list_couple_reports.html",
         workshop=workshop,
@@ -113,14 +111,10 @@ def generate_workshop_summary(workshop_id: int):
 def show_my_progress():
     """The partner's page: their couple's charts and the reports released to them."""
     couple_id = current_user.couple_id
-    workshops, partners = queries.workshops_and_partners_of(couple_id)
+    workshops, partners, released = queries.partner_page_of(couple_id)
     measures = couple_measures(couple_id, partners, [w.id for w in workshops]) if workshops else {}
     progress = [(w, measures[w.id]) for w in workshops]
-    return render_template(
-        "reporting/show_my_progress.html",
-        progress=progress,
-        reports=queries.released_reports_of(current_user),
-    )
+    return render_template("reporting/show_my_progress.html", progress=progress, reports=released)
 
 
 @bp.get("/my/reports/<int:report_id>/download")

@@ -1,0 +1,90 @@
+"""The progress pages read what they show in few statements and draw it cheaply: each chart's
+widths in one pass, the generate form's fields made once, the archive with the heading."""
+
+import re
+from datetime import date
+
+from tests.assignments.builders import STAND_ANSWERS, WHERE_I_STAND
+from tests.reporting.test_views import generate, reports_url
+from tests.workshops.builders import in_days
+from workshop.reporting.charts import NARROW_WIDTH, WIDTH, Series, line_chart, line_charts
+
+NOTES_REFUSED = "Notes can go only in the counselor edition."
+
+
+def downloads_in_page_order(page: str, prefix: str = "/reports") -> list[int]:
+    return [int(i) for i in re.findall(rf'"{prefix}/(\d+)/download"', page)]
+
+
+def test_each_width_of_line_charts_is_the_chart_line_chart_draws():
+    days = [date(2026, 1, 1), date(2026, 1, 2), date(2026, 2, 1), date(2026, 3, 15)]
+    cases = [
+        [Series("Alex", [(d, i + 2) for i, d in enumerate(days)]), Series("<Sam>", [(days[1], 4)])],
+        [Series("Alex", [(days[0], 12)]), Series("Sam"), Series("Together", [(days[3], 0.5)])],
+        [Series("Alex"), Series("Sam")],  # no answers: the message
+    ]
+    for series in cases:
+        drawn = line_charts("Hope & trust", series, (1, 10), "Hope", widths=(NARROW_WIDTH, WIDTH))
+        assert drawn == [
+            line_chart("Hope & trust", series, (1, 10), "Hope", width=NARROW_WIDTH),
+            line_chart("Hope & trust", series, (1, 10), "Hope", width=WIDTH),
+        ]
+        assert f'viewBox="0 0 {NARROW_WIDTH} 250"' in drawn[0]
+        assert "<Sam>" not in drawn[0] + drawn[1]  # escaped, in both widths
+
+
+def test_the_generate_form_shows_its_errors_and_the_next_view_is_clean_again(browser, build, world):
+    story = build.story()
+    browser.login(world.counselor)
+    fresh = browser.get(reports_url(story)).get_data(as_text=True)
+    refused = generate(browser, story, edition="couple", include_notes="y")
+    assert refused.status_code == 400
+    refused_page = refused.get_data(as_text=True)
+    assert NOTES_REFUSED in refused_page
+    assert re.search(r'<input checked id="include_notes"', refused_page)  # as the user sent it
+    again = browser.get(reports_url(story)).get_data(as_text=True)
+    assert NOTES_REFUSED not in again
+    assert 'checked id="include_notes"' not in again
+    assert re.search(r'<input checked id="edition-0" name="edition" type="radio"', again)
+    token = re.compile(r'(name="csrf_token" type="hidden" value=)"[^"]*"')
+    assert token.sub(r'\1"X"', again) == token.sub(r'\1"X"', fresh)
+
+
+def test_the_couple_page_lists_each_version_once_newest_first_with_the_couple(
+    browser, build, world
+):
+    story = build.story()
+    browser.login(world.counselor)
+    generate(browser, story)
+    generate(browser, story, edition="counselor", include_notes="y")
+    generate(browser, story, edition="counselor")
+    page = browser.get(reports_url(story)).get_data(as_text=True)
+    versions = downloads_in_page_order(page)
+    assert len(versions) == len(set(versions)) == 3
+    assert versions == sorted(versions, reverse=True)
+    assert "<title>Reports: Alex &amp; Sam" in page
+    assert page.count('class="card report-chart"') >= 1
+
+
+def test_the_partner_sees_the_released_editions_of_every_workshop_latest_first(
+    browser, make_browser, build, world
+):
+    story = build.story()
+    later = build.workshop(couples=(story.couple_id,), sessions=2, first=in_days(-10))
+    [stand] = build.give(later.id, [story.couple_id], WHERE_I_STAND)
+    build.answer(stand, story.partner_ids[0], STAND_ANSWERS)
+    counselor = make_browser()
+    counselor.login(world.counselor)
+    released = []
+    for workshop_id in (later.id, story.workshop_id):
+        url = f"/workshops/{workshop_id}/couples/{story.couple_id}/reports"
+        counselor.post(url, {"edition": "couple"}, token_from=url)
+        [report_id] = downloads_in_page_order(counselor.get(url).get_data(as_text=True))
+        counselor.post(f"/reports/{report_id}/release", token_from=url)
+        released.append(report_id)
+    generate(counselor, story, edition="counselor")  # never shown to the couple
+    browser.login(world.partner)
+    page = browser.get("/my/progress").get_data(as_text=True)
+    assert downloads_in_page_order(page, "/my/reports") == released[::-1]
+    for workshop_id in (story.workshop_id, later.id):
+        assert page.count(f'id="w{workshop_id}-heading"') == 1
