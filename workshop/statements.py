@@ -9,7 +9,9 @@ counselor_parameters(); the rules themselves are written once.
 
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam
+from sqlalchemy import Row, bindparam
+
+from workshop.extensions import db
 
 # A stand-in for a counselor whose id and practice are bound parameters.
 COUNSELOR_AS_PARAMETERS = SimpleNamespace(
@@ -30,3 +32,12 @@ def like_as_typed(text: str) -> str:
     for special in (LIKE_ESCAPE, "%", "_"):
         text = text.replace(special, LIKE_ESCAPE + special)
     return text
+
+
+def plain_rows(statement, parameters: dict) -> list[Row]:
+    """The rows of a statement of columns, run by Core on the session's connection (in its
+    transaction, if any): the same rows as db.session.execute(), without the ORM's set-up and
+    result handling around them (about 0.05 ms a statement, more for hundreds of rows), and
+    fetched at once. Nothing is flushed first: for the pages' reads, which follow no change of
+    their own."""
+    return db.session.connection().execute(statement, parameters).all()

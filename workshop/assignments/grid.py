@@ -7,24 +7,26 @@ them as one column (same exercise version, open and due times, session).
 Both are built from plain rows (queries.grid_data): a workshop has hundreds of assignments
 and answers, too many to build an ORM object each, and the grid has hundreds of cells, too
 many to draw each with template logic, so the cells' HTML is made here. The grid shows a
-window of COLUMNS_SHOWN columns at a time, and only the window's cells are made.
+window of COLUMNS_SHOWN columns at a time: it reads the columns (queries.grid_columns), then
+only the window's homework (and the answers waiting for review), and makes only its cells.
 cell_for makes the states from ORM objects instead, for a few assignments (the note page's
 recent homework).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from flask import get_template_attribute
 from markupsafe import Markup, escape
 
+from workshop.assignments import queries
 from workshop.assignments.queries import GridData
 from workshop.homework.services import respondent_of, state_from
-from workshop.models import Assignment
+from workshop.models import Assignment, SubmissionStatus
 from workshop.models.people import couple_name_of, first_name_of
-from workshop.templating import url_for_each
+from workshop.templating import localtime, url_for_each
 
 STATE_LABELS = {
     "not_started": "Not started",
@@ -86,9 +88,9 @@ class Column:
     key: tuple  # version, open and due times (naive UTC, as stored), session
     title: str
     is_joint: bool
+    is_safety_check: bool
     opens_at: datetime
     due_at: datetime
-    assignments: list = field(default_factory=list)  # its GridData.assignments, one a couple
 
 
 @dataclass(frozen=True)
@@ -148,8 +150,10 @@ def _full_window_from(first: int, total: int) -> int:
 NOT_ASSIGNED = '<td><span class="muted" aria-label="Not assigned">–</span></td>'
 
 
-@dataclass
-class Row:
+class Row(NamedTuple):
+    """A couple's row; a tuple, which the template unpacks (a Jinja attribute lookup costs
+    more than Python's)."""
+
     couple_id: int
     couple_name: str
     enrolled: bool
@@ -157,7 +161,7 @@ class Row:
     # A <td> per shown column, in column order: a link to the couple's assignment, its text
     # saying which homework for which couple (screen readers hear a cell without its
     # headers), then each part's name and state badge; or NOT_ASSIGNED.
-    cells: Markup = Markup()
+    cells: Markup
 
 
 @dataclass
@@ -165,6 +169,7 @@ class Grid:
     columns: list[Column]  # the window's
     rows: list[Row]
     window: ColumnWindow
+    every_column: dict[tuple, Column]  # by key: the review queue names its answers' homework
 
 
 @dataclass
@@ -174,78 +179,132 @@ class _Couple:
     id: int
     name: str
     enrolled_at: datetime | None  # None: no longer enrolled
+    first_homework: tuple | None  # its first homework's (due, id), if no longer enrolled
     locked: bool
     name_html: str
-    own_parts: list[tuple[str, dict[str, str]]]  # (respondent, HTML of the part by state)
-    joint_parts: list[tuple[str, dict[str, str]]]
+    own_parts: list[tuple[str, str]]  # (respondent, the HTML of its name), see parts_of
+    joint_parts: list[tuple[str, str]]
 
 
-def build_grid(data: GridData, now: datetime, first_column: int | None = None) -> Grid:
+def build_grid(
+    workshop_id: int, now: datetime, first_column: int | None = None
+) -> tuple[Grid, GridData]:
     """Rows for the enrolled couples (in enrolment order), then for withdrawn couples who
     still have homework here (in the order of their first homework); the columns of the
-    window that `first_column` asks for (see column_window), and cells only for those."""
-    couples = _couples(data, _state_badges())
-    columns = _columns(data)
+    window that `first_column` asks for (see column_window), and cells only for those.
+    Returns the grid and its GridData (the review queue is made from it too)."""
+    column_rows = queries.grid_columns(workshop_id)
+    columns = _columns(column_rows)
     window = column_window(columns, now, first_column)
     shown = columns[window.first : window.end]
-    cells = _cells(shown, couples, _statuses_of(shown, data), now)
-    rows = _rows(couples, data)
+    due_between = (shown[0].key[2], shown[-1].key[2]) if shown else None  # as stored
+    data = queries.grid_data(workshop_id, _couple_ids(column_rows), due_between)
+    couples = _couples(data)
+    rows = _rows(couples, shown, _cells(shown, couples, data, now))
+    every_column = {column.key: column for column in columns}
+    return Grid(shown, rows, window, every_column), data
+
+
+def _columns(rows: list) -> list[Column]:
+    """The columns (rows of queries.grid_columns, in order) with their times made aware."""
+    columns = []
     for row in rows:
-        html = "".join([cells.get((row.couple_id, column.key), NOT_ASSIGNED) for column in shown])
+        key = row[:4]  # version, open and due times, session
+        _, opens_at, due_at, _, title, is_joint, is_safety_check, _ = row
+        columns.append(
+            Column(key, title, is_joint, is_safety_check, _aware(opens_at), _aware(due_at))
+        )
+    return columns
+
+
+def _couple_ids(column_rows: list) -> list[int]:
+    """The couples with homework here: the columns' couple ids ("12,15,…"), once each."""
+    listed = ",".join([row[-1] for row in column_rows])
+    return [int(couple_id) for couple_id in set(listed.split(","))] if listed else []
+
+
+def _rows(couples: dict[int, _Couple], shown: list[Column], cells: dict) -> list[Row]:
+    """A row per couple, in row order, with its cells of the `shown` columns."""
+    rows = []
+    for couple in _in_row_order(couples):
+        html = "".join([cells.get((couple.id, column.key), NOT_ASSIGNED) for column in shown])
+        enrolled = couple.enrolled_at is not None
         # Markup: the link, titles, names and badges in it are escaped (here and in _couples).
-        row.cells = Markup(html)  # nosec B704 # noqa: S704
-    return Grid(shown, rows, window)
+        markup = Markup(html)  # nosec B704 # noqa: S704
+        rows.append(Row(couple.id, couple.name, enrolled, couple.locked, markup))
+    return rows
 
 
-def _columns(data: GridData) -> list[Column]:
-    """The columns in the order of their first assignment, each with its assignments."""
-    columns: dict[tuple, Column] = {}
-    for assignment in data.assignments:
-        key = assignment[2:6]  # version, open and due times, session
-        column = columns.get(key)
-        if column is None:
-            _, opens_at, due_at, _ = key
-            title, is_joint = assignment.title, assignment.is_joint
-            column = Column(key, title, is_joint, _aware(opens_at), _aware(due_at))
-            columns[key] = column
-        column.assignments.append(assignment)
-    return list(columns.values())
-
-
-def _rows(couples: dict[int, _Couple], data: GridData) -> list[Row]:
+def _in_row_order(couples: dict[int, _Couple]) -> list[_Couple]:
+    """The enrolled couples in enrolment order, then the others in the order of their first
+    homework here."""
     enrolled = sorted(
         (c for c in couples.values() if c.enrolled_at is not None),
         key=attrgetter("enrolled_at", "id"),
     )
-    rows = {c.id: Row(c.id, c.name, enrolled=True, flagged=c.locked) for c in enrolled}
-    for couple_id in dict.fromkeys(a[1] for a in data.assignments):  # first homework first
-        if couple_id not in rows:
-            couple = couples[couple_id]
-            rows[couple_id] = Row(couple_id, couple.name, enrolled=False, flagged=couple.locked)
-    return list(rows.values())
+    withdrawn = sorted(
+        (c for c in couples.values() if c.enrolled_at is None),
+        key=attrgetter("first_homework", "id"),
+    )
+    return enrolled + withdrawn
 
 
 def _cells(
-    columns: list[Column], couples: dict[int, _Couple], statuses: dict, now: datetime
+    columns: list[Column], couples: dict[int, _Couple], data: GridData, now: datetime
 ) -> dict[tuple[int, tuple], str]:
     """The <td> of each assignment in `columns`, by (couple id, column key)."""
     stored_now = now.astimezone(UTC).replace(tzinfo=None)  # compared with times as stored
     link = _assignment_link()  # url_for's URL of a route with an int id: nothing to escape
-    cells = {}
+    badges = _state_badges()
+    shown = {}  # by key: the column, its title as HTML, its parts' badges by status
     for column in columns:
-        title = escape(column.title)
-        _, opens_at, due_at, _ = column.key
-        # Unpacked, not read by name: a row's attributes cost more than the rest here.
-        for assignment_id, couple_id, *_ in column.assignments:
-            couple = couples[couple_id]
-            parts = couple.joint_parts if column.is_joint else couple.own_parts
-            states = states_of(parts, statuses.get(assignment_id, {}), opens_at, due_at, stored_now)
-            label = f'<span class="visually-hidden">{title}, {couple.name_html}: </span>'
-            parts_html = "".join([html[state] for html, state in states])
-            cells[couple_id, column.key] = (
-                f'<td><a class="hw-cell" href="{link(assignment_id)}">{label}{parts_html}</a></td>'
-            )
+        states = _states_by_status(column.key, stored_now)
+        badge_of = {status: badges[state] for status, state in states.items()}
+        shown[column.key] = (column, escape(column.title), badge_of)
+    cells = {}
+    for assignment_id, (couple_id, key, statuses) in _shown_assignments(shown, data).items():
+        column, title, badge_of = shown[key]
+        couple = couples.get(couple_id)
+        if couple is None:
+            continue  # a couple given homework after the couples were read: on the next view
+        parts = couple.joint_parts if column.is_joint else couple.own_parts
+        label = f'<span class="visually-hidden">{title}, {couple.name_html}: </span>'
+        parts_html = "".join(
+            [
+                f'<span class="hw-cell__part">{who} {badge_of[statuses.get(respondent)]}</span>'
+                for respondent, who in parts
+            ]
+        )
+        cells[couple_id, key] = (
+            f'<td><a class="hw-cell" href="{link(assignment_id)}">{label}{parts_html}</a></td>'
+        )
     return cells
+
+
+def _shown_assignments(shown: dict[tuple, object], data: GridData) -> dict[int, tuple]:
+    """(couple id, column key, its answers' statuses by respondent) of each assignment of
+    the `shown` columns (by key), by id. GridData.answers also holds assignments of columns
+    not shown (due at the same time as a shown one, or with answers waiting for review)."""
+    assignments: dict[int, tuple] = {}
+    # Read by position: a row's attributes cost more than the rest here.
+    for answer in data.answers:
+        key = answer[2:6]
+        if key in shown:
+            found = assignments.get(answer[0])
+            if found is None:
+                found = assignments[answer[0]] = (answer[1], key, {})
+            if answer[7] is not None:  # respondent: an answer, not just the assignment
+                found[2][answer[7]] = answer[9]
+    return assignments
+
+
+def _states_by_status(key: tuple, stored_now: datetime) -> dict[str | None, str]:
+    """A part's state in a column by the status of its answer (None: none yet), from
+    states_of: the same in each of the column's cells, so worked out once a column."""
+    _, opens_at, due_at, _ = key
+    statuses = [None, *SubmissionStatus]
+    parts = [(status, status) for status in statuses]  # (respondent, who): the status itself
+    return dict(states_of(parts, {s: s for s in statuses}, opens_at, due_at, stored_now))
 
 
 def _aware(stored: datetime | None) -> datetime | None:
@@ -259,93 +318,76 @@ def _assignment_link():
     return url_for_each("assignments.show_assignment", "assignment_id")
 
 
-def _state_badges() -> dict[str, Markup]:
-    """Each state's badge, made once by the one badge macro that the other pages use too."""
+def _state_badges() -> dict[str, str]:
+    """Each state's badge (HTML), made once by the one badge macro the other pages use too."""
     badge = get_template_attribute("assignments/_state.html", "state_badge")
-    return {state: badge(state, STATE_LABELS) for state in STATE_LABELS}
+    return {state: str(badge(state, STATE_LABELS)) for state in STATE_LABELS}
 
 
-def _couples(data: GridData, badges: dict[str, Markup]) -> dict[int, _Couple]:
+def _couples(data: GridData) -> dict[int, _Couple]:
     # Rows unpacked once: a row's attributes cost more than the rest here.
     partners: dict[int, list] = {}
     for couple_id, *partner in data.couples:  # in partner order
         partners.setdefault(couple_id, []).append(partner)
     couples = {}
     for couple_id, rows in partners.items():
-        names = [name for _, name, _, _ in rows]
-        first_names = [(partner_id, first_name_of(name)) for partner_id, name, _, _ in rows]
+        names = [name for _, name, *_ in rows]
+        first_names = [(partner_id, first_name_of(name)) for partner_id, name, *_ in rows]
         name = couple_name_of(names)
-        _, _, enrolled_at, locked = rows[0]  # the couple's, the same on each partner's row
+        # The couple's, the same on each partner's row.
+        _, _, enrolled_at, locked, first_due, first_id = rows[0]
         couples[couple_id] = _Couple(
             couple_id,
             name,
             enrolled_at,
+            (first_due, first_id),
             bool(locked),
             escape(name),
-            _part_html(parts_of(False, first_names), badges),
-            _part_html(parts_of(True, first_names), badges),
+            _escaped(parts_of(False, first_names)),
+            _escaped(parts_of(True, first_names)),
         )
     return couples
 
 
-def _part_html(parts: list[Part], badges: dict[str, Markup]) -> list[tuple[str, dict[str, str]]]:
-    """Each part's HTML in each state: its name and the state's badge."""
-    named = [(respondent, escape(who)) for respondent, who in parts]
-    return [
-        (
-            respondent,
-            {s: f'<span class="hw-cell__part">{who} {b}</span>' for s, b in badges.items()},
-        )
-        for respondent, who in named
-    ]
-
-
-def _statuses_of(columns: list[Column], data: GridData) -> dict[int, dict[str, str]]:
-    """The submissions' statuses by respondent, by assignment, of the assignments shown."""
-    shown = {assignment[0] for column in columns for assignment in column.assignments}
-    statuses: dict[int, dict[str, str]] = {}
-    for _, assignment_id, respondent, _, status, _ in data.submissions:
-        if assignment_id in shown:
-            statuses.setdefault(assignment_id, {})[respondent] = status
-    return statuses
+def _escaped(parts: list[Part]) -> list[tuple[str, str]]:
+    """Each part's name as HTML, escaped once for all the couple's cells."""
+    return [(respondent, str(escape(who))) for respondent, who in parts]
 
 
 # --- the review queue --------------------------------------------------------------------------
 
 
-@dataclass
-class QueueItem:
+class QueueItem(NamedTuple):
+    """A row of the review queue; a tuple, which the template unpacks (a Jinja attribute
+    lookup costs more than Python's)."""
+
     link: str  # to the answers on their assignment's page
     title: str
     is_safety_check: bool
-    couple_name: str
-    partner_name: str | None  # None: answered together
-    submitted_at: datetime
+    names: str  # the couple's, and whose answers: the partner's name or "together"
+    submitted: str  # when, on the viewer's clock
 
 
 def queue_items(rows, data: GridData, grid: Grid) -> list[QueueItem]:
-    """The review queue's rows (GridData.submissions) with what the grid already read: the
-    assignment's title and kind, the names."""
+    """The review queue's rows (GridData.answers) with what the grid already read: the
+    homework's title and kind, the names."""
     couple_names = {row.couple_id: row.couple_name for row in grid.rows}
-    partner_names = {partner_id: name for _, partner_id, name, _, _ in data.couples}
-    listed = {assignment_id for _, assignment_id, *_ in rows}
-    assignments = {
-        assignment_id: (couple_id, title, is_safety_check)
-        for assignment_id, couple_id, *_, title, _, is_safety_check in data.assignments
-        if assignment_id in listed
-    }
+    partner_names = {partner_id: name for _, partner_id, name, *_ in data.couples}
     link = _assignment_link()
     items = []
-    for submission_id, assignment_id, _, partner_id, _, submitted_at in rows:
-        couple_id, title, is_safety_check = assignments[assignment_id]
+    for answer in rows:
+        assignment_id, couple_id = answer[:2]
+        column = grid.every_column.get(answer[2:6])
+        if column is None or couple_id not in couple_names:
+            continue  # given after the columns or couples were read: on the next view
+        partner_name = partner_names.get(answer[8])  # None: answered together
         items.append(
             QueueItem(
-                f"{link(assignment_id)}#submission-{submission_id}",
-                title,
-                is_safety_check,
-                couple_names[couple_id],
-                partner_names.get(partner_id),
-                _aware(submitted_at),
+                f"{link(assignment_id)}#submission-{answer[6]}",
+                column.title,
+                column.is_safety_check,
+                f"{couple_names[couple_id]} ({partner_name or 'together'})",
+                localtime(_aware(answer[10])),
             )
         )
     return items

@@ -6,7 +6,19 @@ from datetime import datetime
 
 from flask import abort
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import DateTime, bindparam, exists, null, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    DateTime,
+    String,
+    bindparam,
+    cast,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.exercises.queries import built_in, written_by
@@ -27,6 +39,7 @@ from workshop.models import (
     WorkshopSession,
 )
 from workshop.scheduling.queries import enrolled_couples
+from workshop.statements import plain_rows
 from workshop.workshops.queries import led_by, sessions_of
 
 QUEUE_PAGE_SIZE = 20
@@ -96,41 +109,57 @@ def submission_of_or_404(assignment: Assignment, submission_id: int) -> Submissi
 # --- the workshop's grid and review queue ------------------------------------------------------
 
 
+def grid_columns(workshop_id: int) -> list:
+    """The workshop's homework columns, in the order of their first assignment (see
+    _GRID_COLUMNS): one light statement, from which the grid picks the columns it shows
+    before reading their assignments (grid_data)."""
+    return plain_rows(_GRID_COLUMNS, {"workshop_id": workshop_id})
+
+
 @dataclass
 class GridData:
     """What the grid and the review queue show, read as plain rows (see grid_data). Times are
     as stored: naive UTC (see _as_stored)."""
 
-    couples: list  # partners (couple_id, id, name, enrolled_at, locked), in partner order
-    assignments: list  # (id, couple_id, the four parts of its column, title, is_joint, ...)
-    submissions: list  # (id, assignment_id, respondent, partner_id, status, submitted_at)
+    # Partners (couple_id, id, name, enrolled_at, locked, first_due, first_id), in partner
+    # order; the last two: the first homework's, of couples no longer enrolled.
+    couples: list
+    # The assignments due within the shown columns' times, and those with answers waiting
+    # for review; a row per answer, or one with no answer (its last five None):
+    # (assignment id, couple_id, the four parts of its column, answer id, respondent,
+    # partner_id, status, submitted_at).
+    answers: list
 
     def waiting(self) -> list:
         """The answers waiting for review (submitted), oldest first: the review queue."""
         # Read by position (status, then submitted_at and id): a row's attribute costs ten
         # times as much, and a workshop has hundreds of answers.
-        submitted = [s for s in self.submissions if s[4] == SubmissionStatus.SUBMITTED]
+        submitted = [a for a in self.answers if a[9] == SubmissionStatus.SUBMITTED]
         # Submitting sets the time; a row without one (never expected) comes first, not a 500.
-        return sorted(submitted, key=lambda s: (s[5] or datetime.min, s[0]))
+        return sorted(submitted, key=lambda a: (a[10] or datetime.min, a[6]))
 
 
-def grid_data(workshop_id: int) -> GridData:
-    """The workshop's homework as plain rows, in three statements whatever its size.
+def grid_data(
+    workshop_id: int, couple_ids: list[int], due_between: tuple[datetime, datetime] | None
+) -> GridData:
+    """The partners of the couples enrolled and of the others of `couple_ids` (those with
+    homework here), and the homework due `due_between` (the first and last due times, as
+    stored, of the columns the grid shows; None: none) with its answers, and the answers
+    waiting for review, as plain rows, in two statements whatever the workshop's size.
 
-    Hundreds of assignments and their answers make an ORM object each; the grid only shows
-    states and names, so it reads just those columns. The encrypted answers (a decryption
-    each) and the versions' field lists are never read. The review queue is made from the
-    same answers' states (GridData.waiting): a statement of its own would read them again."""
+    A workshop has hundreds of assignments and answers, and the grid shows a few of its
+    columns: it reads the rows of those only, and of them only what it shows (states and
+    names, not the encrypted answers nor the versions' field lists). The review queue is made
+    from the same rows (GridData.waiting): a statement of its own would cost more than them."""
     workshop = {"workshop_id": workshop_id}
-    assignments = list(db.session.execute(_GRID_ASSIGNMENTS, workshop))
-    with_homework = list({a[1] for a in assignments})  # couple_id; by position, as above
-    partners = db.session.execute(_GRID_PARTNERS, workshop | {"couple_ids": with_homework})
-    submissions = db.session.execute(_GRID_SUBMISSIONS, workshop)
-    return GridData(list(partners), assignments, list(submissions))
+    partners = plain_rows(_GRID_PARTNERS, workshop | {"couple_ids": couple_ids})
+    first_due, last_due = due_between or (None, None)  # None: only the waiting answers
+    answers = plain_rows(_GRID_ANSWERS, workshop | {"first_due": first_due, "last_due": last_due})
+    return GridData(partners, answers)
 
 
 class QueuePage(Pagination):
-    """One page of the review queue (GridData.waiting, rows of GridData.submissions), with
+    """One page of the review queue (GridData.waiting, rows of GridData.answers), with
     Flask-SQLAlchemy's pager logic: no statement of its own."""
 
     def _query_items(self) -> list:
@@ -150,10 +179,63 @@ def review_queue(data: GridData, page: int) -> QueuePage:
 # about as much Python as running it); the workshop is bound when they run.
 _WORKSHOP_ID = bindparam("workshop_id")
 
+
+def _as_stored(column):
+    """A UTC time column as the database holds it (naive), without UTCDateTime's conversion:
+    the grid reads hundreds of times only to compare them, which naive UTC times do as well,
+    and makes aware just the few it shows."""
+    return type_coerce(column, DateTime()).label(column.key)
+
+
+# A column per exercise version, open and due times and session given in the workshop, in
+# the order of its first assignment (by due time, then id), with its version's title and
+# kinds, and the ids of the couples given it ("12,15,…": the grid's rows include couples no
+# longer enrolled who have homework here, found by id, see _GRID_PARTNERS). build_grid
+# unpacks these columns in this order: the four that make a column first.
+_GRID_COLUMNS = (
+    select(
+        Assignment.exercise_version_id,
+        _as_stored(Assignment.opens_at),
+        _as_stored(Assignment.due_at),
+        Assignment.session_id,
+        ExerciseVersion.title,
+        ExerciseVersion.is_joint.label("is_joint"),
+        ExerciseVersion.is_safety_check,
+        func.aggregate_strings(cast(Assignment.couple_id, String), ",").label("couple_ids"),
+    )
+    .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
+    .where(Assignment.workshop_id == _WORKSHOP_ID)
+    .group_by(
+        Assignment.exercise_version_id,
+        Assignment.opens_at,
+        Assignment.due_at,
+        Assignment.session_id,
+        ExerciseVersion.id,
+    )
+    .order_by(Assignment.due_at, func.min(Assignment.id))
+)
+
+# A couple's first homework here (by due time, then id), asked only of couples no longer
+# enrolled: the grid shows their rows in that order.
+_THEIR_HOMEWORK = (
+    Assignment.workshop_id == _WORKSHOP_ID,
+    Assignment.couple_id == User.couple_id,
+)
+_FIRST_HOMEWORK_DUE = select(func.min(Assignment.due_at)).where(*_THEIR_HOMEWORK).scalar_subquery()
+_FIRST_HOMEWORK_ID = (
+    select(Assignment.id)
+    .where(*_THEIR_HOMEWORK)
+    .order_by(Assignment.due_at, Assignment.id)
+    .limit(1)
+    .scalar_subquery()
+)
+
 # Partners of the couples enrolled now (with when), then of the other couples with homework
-# here (withdrawn since; enrolled_at None); `locked`: the couple has an unreviewed safety flag.
-# Two parts, each found through an index from a few couples: one condition "enrolled or with
-# homework" would make the database read every user of every practice.
+# here (`couple_ids`; withdrawn since; enrolled_at None; with when their first homework is
+# due and its id); `locked`: the couple has an unreviewed safety flag. Two parts, each found
+# through an index from a few couples: one condition "enrolled or with homework" (or a join
+# with the couples of the workshop's assignments, however few) would make the database read
+# every user of every practice.
 _ENROLLED_NOW = (
     Enrollment.workshop_id == _WORKSHOP_ID,
     Enrollment.status == EnrollmentStatus.ENROLLED,
@@ -165,6 +247,8 @@ _GRID_PARTNERS = union_all(
         User.name,
         Enrollment.enrolled_at,
         couple_locked(User.couple_id).label("locked"),
+        null().label("first_due"),
+        null().label("first_id"),
     )
     .join(Enrollment, Enrollment.couple_id == User.couple_id)
     .where(*_ENROLLED_NOW),
@@ -174,23 +258,19 @@ _GRID_PARTNERS = union_all(
         User.name,
         null().label("enrolled_at"),
         couple_locked(User.couple_id).label("locked"),
+        _FIRST_HOMEWORK_DUE.label("first_due"),
+        _FIRST_HOMEWORK_ID.label("first_id"),
     ).where(
         User.couple_id.in_(bindparam("couple_ids", expanding=True)),
         ~exists().where(Enrollment.couple_id == User.couple_id, *_ENROLLED_NOW),
     ),
 ).order_by("couple_id", "id")
 
-
-def _as_stored(column):
-    """A UTC time column as the database holds it (naive), without UTCDateTime's conversion:
-    the grid reads hundreds of times only to compare them, which naive UTC times do as well,
-    and makes aware just the few it shows."""
-    return type_coerce(column, DateTime()).label(column.key)
-
-
-# The assignments in due order, with their exercise version's title and kinds. build_grid
-# unpacks these columns in this order: id, couple, the four that make a column, the rest.
-_GRID_ASSIGNMENTS = (
+# The assignments due within the shown columns' times (bound as stored: first_due, last_due)
+# and those with answers waiting for review, a row per answer, without the answers. Columns
+# due at the window's edge times but not shown are read too; build_grid leaves them out.
+_DUE_AT = type_coerce(Assignment.due_at, DateTime())
+_GRID_ANSWERS = (
     select(
         Assignment.id,
         Assignment.couple_id,
@@ -198,25 +278,20 @@ _GRID_ASSIGNMENTS = (
         _as_stored(Assignment.opens_at),
         _as_stored(Assignment.due_at),
         Assignment.session_id,
-        ExerciseVersion.title,
-        ExerciseVersion.is_joint.label("is_joint"),
-        ExerciseVersion.is_safety_check,
-    )
-    .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
-    .where(Assignment.workshop_id == _WORKSHOP_ID)
-    .order_by(Assignment.due_at, Assignment.id)
-)
-
-# Every answer's state and what the review queue shows of it, without the answers.
-_GRID_SUBMISSIONS = (
-    select(
-        Submission.id,
-        Submission.assignment_id,
+        Submission.id.label("answer_id"),
         Submission.respondent,
         Submission.partner_id,
         Submission.status,
         _as_stored(Submission.submitted_at),
     )
-    .join(Assignment, Assignment.id == Submission.assignment_id)
-    .where(Assignment.workshop_id == _WORKSHOP_ID)
+    .outerjoin(Submission, Submission.assignment_id == Assignment.id)
+    .where(
+        Assignment.workshop_id == _WORKSHOP_ID,
+        or_(
+            _DUE_AT.between(
+                bindparam("first_due", type_=DateTime()), bindparam("last_due", type_=DateTime())
+            ),
+            Submission.status == SubmissionStatus.SUBMITTED,
+        ),
+    )
 )

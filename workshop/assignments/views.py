@@ -49,8 +49,9 @@ def show_grid(workshop_id: int):
     """Couples × assignments with each partner's state, and the answers waiting for review.
     `columns`: the first assignment column shown; `page`: the review queue's page."""
     workshop = get_workshop_or_404(workshop_id, current_user)
-    data = queries.grid_data(workshop.id)
-    grid = build_grid(data, utcnow(), first_column=request.args.get("columns", type=int))
+    grid, data = build_grid(
+        workshop.id, utcnow(), first_column=request.args.get("columns", type=int)
+    )
     queue = queries.review_queue(data, page=requested_page())
     queue.items = queue_items(queue.items, data, grid)
     return render_template("assignments/show_grid.html", workshop=workshop, grid=grid, queue=queue)
