@@ -4,12 +4,14 @@
 import re
 from datetime import timedelta
 
-from sqlalchemy import update
+from markupsafe import escape
+from sqlalchemy import select, update
 
 from tests.assignments.builders import STAND_ANSWERS
 from tests.assignments.test_grid import column_titles, grid_url, queue_section
+from tests.helpers import text_of
 from workshop.extensions import db
-from workshop.models import Assignment, Enrollment, utcnow
+from workshop.models import Assignment, Enrollment, User, Workshop, utcnow
 
 
 def row_names(page: str) -> list[str]:
@@ -131,3 +133,33 @@ def test_homework_given_while_the_grid_is_read_shows_on_the_next_view(
     again = counselor.get(grid_url(group.workshop_id)).get_data(as_text=True)
     assert "Late &amp; Comer" in again
     assert "Late &amp; Comer" in queue_section(again)
+
+
+def test_the_grid_reads_its_workshop_with_the_columns_under_the_same_access_rule(
+    counselor, group, hw, make_browser
+):
+    """The workshop is read in the columns' statement: found without homework too; a
+    co-counselor reaches the grid, with the workshop's title and clock; a colleague who does
+    not lead it gets a 404."""
+    assert "No homework assigned yet" in text_of(counselor.get(grid_url(group.workshop_id)))
+    co_counselor, outsider = hw.counselor("Co Counselor"), hw.counselor("Not Leading")
+    with hw.database():
+        workshop = db.session.get(Workshop, group.workshop_id)
+        title, zone = workshop.title, workshop.timezone
+        workshop.co_counselors.append(
+            db.session.scalar(select(User).where(User.email == co_counselor))
+        )
+    hw.give(group.workshop_id, group.couple_ids)
+    pages = {}
+    for email in (co_counselor, outsider):
+        browser = make_browser()
+        browser.login(email)
+        pages[email] = browser.get(grid_url(group.workshop_id))
+
+    assert pages[outsider].status_code == 404
+    page = pages[co_counselor].get_data(as_text=True)
+    assert pages[co_counselor].status_code == 200
+    assert f">{escape(title)}</a></p>" in page
+    assert f"the workshop's clock ({zone.replace('_', ' ')})" in page
+    assert len(column_titles(page)) == 1
+    assert counselor.get(grid_url(group.workshop_id + 1000)).status_code == 404

@@ -7,7 +7,7 @@ them as one column (same exercise version, open and due times, session).
 Both are built from plain rows (queries.grid_data): a workshop has hundreds of assignments
 and answers, too many to build an ORM object each, and the grid has hundreds of cells, too
 many to draw each with template logic, so the cells' HTML is made here. The grid shows a
-window of COLUMNS_SHOWN columns at a time: it reads the columns (queries.grid_columns), then
+window of COLUMNS_SHOWN columns at a time: it reads the columns (with the workshop), then
 only the window's homework (and the answers waiting for review), and makes only its cells.
 cell_for makes the states from ORM objects instead, for a few assignments (the note page's
 recent homework).
@@ -187,13 +187,13 @@ class _Couple:
 
 
 def build_grid(
-    workshop_id: int, now: datetime, first_column: int | None = None
+    workshop_id: int, column_rows: list, now: datetime, first_column: int | None = None
 ) -> tuple[Grid, GridData]:
     """Rows for the enrolled couples (in enrolment order), then for withdrawn couples who
-    still have homework here (in the order of their first homework); the columns of the
-    window that `first_column` asks for (see column_window), and cells only for those.
-    Returns the grid and its GridData (the review queue is made from it too)."""
-    column_rows = queries.grid_columns(workshop_id)
+    still have homework here (in the order of their first homework); the columns (read with
+    the workshop: queries.grid_workshop_and_columns_or_404) of the window that `first_column`
+    asks for (see column_window), and cells only for those. Returns the grid and its GridData
+    (the review queue is made from it too)."""
     columns = _columns(column_rows)
     window = column_window(columns, now, first_column)
     shown = columns[window.first : window.end]
@@ -206,7 +206,8 @@ def build_grid(
 
 
 def _columns(rows: list) -> list[Column]:
-    """The columns (rows of queries.grid_columns, in order) with their times made aware."""
+    """The columns (of queries.grid_workshop_and_columns_or_404, in order) with their times
+    made aware."""
     columns = []
     for row in rows:
         key = row[:4]  # version, open and due times, session

@@ -3,6 +3,7 @@ workshops they lead or co-lead, and assigns only built-in exercises or their own
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import abort
 from flask_sqlalchemy.pagination import Pagination
@@ -39,7 +40,7 @@ from workshop.models import (
     WorkshopSession,
 )
 from workshop.scheduling.queries import enrolled_couples
-from workshop.statements import plain_rows
+from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters, plain_rows
 from workshop.workshops.queries import led_by, sessions_of
 
 QUEUE_PAGE_SIZE = 20
@@ -109,11 +110,27 @@ def submission_of_or_404(assignment: Assignment, submission_id: int) -> Submissi
 # --- the workshop's grid and review queue ------------------------------------------------------
 
 
-def grid_columns(workshop_id: int) -> list:
-    """The workshop's homework columns, in the order of their first assignment (see
-    _GRID_COLUMNS): one light statement, from which the grid picks the columns it shows
-    before reading their assignments (grid_data)."""
-    return plain_rows(_GRID_COLUMNS, {"workshop_id": workshop_id})
+class GridWorkshop(NamedTuple):
+    """What the grid page shows of the workshop itself."""
+
+    id: int
+    title: str
+    timezone: str
+
+
+def grid_workshop_and_columns_or_404(
+    workshop_id: int, counselor: User
+) -> tuple[GridWorkshop, list[tuple]]:
+    """The workshop (reached as workshops.queries.get_workshop_or_404 reaches it: led or
+    co-led by the counselor) and its homework columns, in the order of their first assignment
+    (see _GRID_WORKSHOP_AND_COLUMNS), in one light statement; the grid then picks the columns
+    it shows before reading their assignments (grid_data)."""
+    parameters = {"workshop_id": workshop_id, **counselor_parameters(counselor)}
+    rows = plain_rows(_GRID_WORKSHOP_AND_COLUMNS, parameters) or abort(404)
+    workshop = GridWorkshop(*rows[0][:_COLUMNS_START])
+    # A workshop without homework has one row, without a column (no version).
+    columns = [row[_COLUMNS_START:] for row in rows if row[_COLUMNS_START] is not None]
+    return workshop, columns
 
 
 @dataclass
@@ -187,25 +204,34 @@ def _as_stored(column):
     return type_coerce(column, DateTime()).label(column.key)
 
 
-# A column per exercise version, open and due times and session given in the workshop, in
-# the order of its first assignment (by due time, then id), with its version's title and
-# kinds, and the ids of the couples given it ("12,15,…": the grid's rows include couples no
-# longer enrolled who have homework here, found by id, see _GRID_PARTNERS). build_grid
-# unpacks these columns in this order: the four that make a column first.
-_GRID_COLUMNS = (
+# The workshop (under the access rule of workshops.queries.get_workshop_or_404), then a column
+# per exercise version, open and due times and session given in it, in the order of its first
+# assignment (by due time, then id), with its version's title and kinds, and the ids of the
+# couples given it ("12,15,…": the grid's rows include couples no longer enrolled who have
+# homework here, found by id, see _GRID_PARTNERS); a row per column, each with the workshop,
+# or one with the workshop and None for a workshop without homework. One statement: the page
+# needs both, and another round trip costs more than the workshop's three columns on each row.
+# build_grid unpacks the columns in this order: the four that make a column first.
+_GRID_WORKSHOP_AND_COLUMNS = (
     select(
+        Workshop.id,
+        Workshop.title,
+        Workshop.timezone,
         Assignment.exercise_version_id,
         _as_stored(Assignment.opens_at),
         _as_stored(Assignment.due_at),
         Assignment.session_id,
-        ExerciseVersion.title,
+        ExerciseVersion.title.label("column_title"),
         ExerciseVersion.is_joint.label("is_joint"),
         ExerciseVersion.is_safety_check,
         func.aggregate_strings(cast(Assignment.couple_id, String), ",").label("couple_ids"),
     )
-    .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
-    .where(Assignment.workshop_id == _WORKSHOP_ID)
+    .select_from(Workshop)
+    .outerjoin(Assignment, Assignment.workshop_id == Workshop.id)
+    .outerjoin(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
+    .where(led_by(COUNSELOR_AS_PARAMETERS), Workshop.id == _WORKSHOP_ID)
     .group_by(
+        Workshop.id,
         Assignment.exercise_version_id,
         Assignment.opens_at,
         Assignment.due_at,
@@ -214,6 +240,7 @@ _GRID_COLUMNS = (
     )
     .order_by(Assignment.due_at, func.min(Assignment.id))
 )
+_COLUMNS_START = len(GridWorkshop._fields)  # where a row's column starts
 
 # A couple's first homework here (by due time, then id), asked only of couples no longer
 # enrolled: the grid shows their rows in that order.

@@ -48,10 +48,9 @@ def _assigned_message(count: int) -> str:
 def show_grid(workshop_id: int):
     """Couples × assignments with each partner's state, and the answers waiting for review.
     `columns`: the first assignment column shown; `page`: the review queue's page."""
-    workshop = get_workshop_or_404(workshop_id, current_user)
-    grid, data = build_grid(
-        workshop.id, utcnow(), first_column=request.args.get("columns", type=int)
-    )
+    workshop, column_rows = queries.grid_workshop_and_columns_or_404(workshop_id, current_user)
+    first_column = request.args.get("columns", type=int)
+    grid, data = build_grid(workshop.id, column_rows, utcnow(), first_column)
     queue = queries.review_queue(data, page=requested_page())
     queue.items = queue_items(queue.items, data, grid)
     return render_template("assignments/show_grid.html", workshop=workshop, grid=grid, queue=queue)
