@@ -16,7 +16,7 @@ from workshop.audit import Action
 from workshop.extensions import db
 from workshop.models import STAFF_ROLES, AuditEvent, Practice, User
 from workshop.models.people import couple_name_of
-from workshop.statements import LIKE_ESCAPE, like_as_typed
+from workshop.statements import LIKE_ESCAPE, like_as_typed, plain_rows
 from workshop.templating import localtime
 
 PAGE_SIZE = 25
@@ -218,7 +218,7 @@ class EventPage(Pagination):
     def _query_items(self) -> list[EventLine]:
         parameters, shape = self._query_args["parameters"], self._query_args["shape"]
         window = {"limit": self.per_page, "offset": self._query_offset, "up_to": self._up_to}
-        rows = db.session.execute(_page_statement(shape), parameters | window).all()
+        rows = plain_rows(_page_statement(shape), parameters | window)
         self._counted = rows[0].counted if rows else None
         return list(_lines(rows))
 
@@ -275,7 +275,7 @@ _PRACTICE_AND_STAFF = (
 
 def practice_and_staff(practice_id: int) -> tuple[str, list[StaffChoice]]:
     """The practice's name (the page names it) and its staff, admins first."""
-    rows = db.session.execute(_PRACTICE_AND_STAFF, {"practice_id": practice_id}).all()
+    rows = plain_rows(_PRACTICE_AND_STAFF, {"practice_id": practice_id})
     choices = [StaffChoice(row.id, row.name, row.role) for row in rows if row.id is not None]
     return rows[0].practice_name, choices
 

@@ -32,7 +32,7 @@ from workshop.models import (
 from workshop.models.people import couple_name_of
 from workshop.models.workshops import session_title_of
 from workshop.scheduling.queries import get_session_or_404
-from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters
+from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters, plain_rows
 from workshop.workshops.queries import led_by
 
 TIMELINE_PAGE_SIZE = 10
@@ -232,7 +232,7 @@ def couple_heading_or_404(couple_id: int, counselor: User) -> CoupleHeading:
     """The couple (its id and name) if the counselor works with it (get_couple_or_404's reach),
     in one statement."""
     params = {"couple_id": couple_id, **counselor_parameters(counselor)}
-    rows = db.session.execute(_COUPLE_HEADING, params).all()
+    rows = plain_rows(_COUPLE_HEADING, params)
     if not rows:
         abort(404)
     return CoupleHeading(couple_id, couple_name_of(name for _, name in rows if name is not None))
@@ -247,7 +247,7 @@ class RowsPagination(SelectPagination):
     def _query_items(self) -> list:
         args = self._query_args
         page = {"page_size": self.per_page, "page_offset": self._query_offset}
-        rows = list(args["session"].execute(args["select"], args["params"] | page))
+        rows = plain_rows(args["select"], args["params"] | page)  # columns: no ORM work
         self._total = rows[0][-1] if rows else 0
         return [row[:-1] for row in rows]
 
@@ -312,7 +312,7 @@ def _add_addenda(notes: list[TimelineNote]) -> None:
     by_note = {note.id: note for note in notes}
     if not by_note:
         return
-    rows = db.session.execute(_ADDENDA, {"note_ids": list(by_note)})
+    rows = plain_rows(_ADDENDA, {"note_ids": list(by_note)})
     for note_id, author, signed_at, text in rows:
         by_note[note_id].addenda.append(TimelineAddendum(Author(author), signed_at, text))
 
