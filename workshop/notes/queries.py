@@ -242,7 +242,8 @@ class RowsPagination(SelectPagination):
     """db.paginate (the same page arguments and 404s) over a prebuilt select of columns, its
     page bound as :page_size and :page_offset, whose last column counts all its rows
     (COUNT(*) OVER ()): one statement gives the page and the total. The page's items are the
-    rows without that column."""
+    rows without that column. It runs on the session's connection (plain_rows): no session is
+    passed, unlike db.paginate."""
 
     def _query_items(self) -> list:
         args = self._query_args
@@ -267,7 +268,6 @@ def couple_timeline(
     pages = RowsPagination(
         select=statement,
         params={**(reads or {}), "couple_id": couple_id, **counselor_parameters(counselor)},
-        session=db.session(),
         page=page,
         per_page=TIMELINE_PAGE_SIZE,
         max_per_page=None,
