@@ -17,6 +17,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     type_coerce,
     union_all,
 )
@@ -204,41 +205,55 @@ def _as_stored(column):
     return type_coerce(column, DateTime()).label(column.key)
 
 
-# The workshop (under the access rule of workshops.queries.get_workshop_or_404), then a column
-# per exercise version, open and due times and session given in it, in the order of its first
-# assignment (by due time, then id), with its version's title and kinds, and the ids of the
-# couples given it ("12,15,…": the grid's rows include couples no longer enrolled who have
-# homework here, found by id, see _GRID_PARTNERS); a row per column, each with the workshop,
-# or one with the workshop and None for a workshop without homework. One statement: the page
-# needs both, and another round trip costs more than the workshop's three columns on each row.
-# build_grid unpacks the columns in this order: the four that make a column first.
+# The homework columns of the workshop: a row per exercise version, open and due times and
+# session given in it, with the ids of the couples given it ("12,15,…": the grid's rows include
+# couples no longer enrolled who have homework here, found by id, see _GRID_PARTNERS) and its
+# first assignment's id (the columns' order). Grouped before anything is joined to them: a
+# workshop has hundreds of assignments and a few dozen columns, and joining the versions to
+# each assignment first made the database look a version up per assignment.
+_COLUMNS = (
+    select(
+        Assignment.exercise_version_id,
+        _as_stored(Assignment.opens_at),
+        _as_stored(Assignment.due_at),
+        Assignment.session_id,
+        func.aggregate_strings(cast(Assignment.couple_id, String), ",").label("couple_ids"),
+        func.min(Assignment.id).label("first_id"),
+    )
+    .where(Assignment.workshop_id == _WORKSHOP_ID)
+    .group_by(
+        Assignment.exercise_version_id,
+        Assignment.opens_at,
+        Assignment.due_at,
+        Assignment.session_id,
+    )
+    .subquery("grid_column")
+)
+# The workshop (under the access rule of workshops.queries.get_workshop_or_404), then its
+# columns in the order of their first assignment (by due time, then id), each with its
+# version's title and kinds; a row per column, each with the workshop, or one with the
+# workshop and None for a workshop without homework. One statement: the page needs both, and
+# another round trip costs more than the workshop's three columns on each row. build_grid
+# unpacks the columns in this order: the four that make a column first.
 _GRID_WORKSHOP_AND_COLUMNS = (
     select(
         Workshop.id,
         Workshop.title,
         Workshop.timezone,
-        Assignment.exercise_version_id,
-        _as_stored(Assignment.opens_at),
-        _as_stored(Assignment.due_at),
-        Assignment.session_id,
+        _COLUMNS.c.exercise_version_id,
+        _COLUMNS.c.opens_at,
+        _COLUMNS.c.due_at,
+        _COLUMNS.c.session_id,
         ExerciseVersion.title.label("column_title"),
         ExerciseVersion.is_joint.label("is_joint"),
         ExerciseVersion.is_safety_check,
-        func.aggregate_strings(cast(Assignment.couple_id, String), ",").label("couple_ids"),
+        _COLUMNS.c.couple_ids,
     )
     .select_from(Workshop)
-    .outerjoin(Assignment, Assignment.workshop_id == Workshop.id)
-    .outerjoin(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
+    .outerjoin(_COLUMNS, true())
+    .outerjoin(ExerciseVersion, ExerciseVersion.id == _COLUMNS.c.exercise_version_id)
     .where(led_by(COUNSELOR_AS_PARAMETERS), Workshop.id == _WORKSHOP_ID)
-    .group_by(
-        Workshop.id,
-        Assignment.exercise_version_id,
-        Assignment.opens_at,
-        Assignment.due_at,
-        Assignment.session_id,
-        ExerciseVersion.id,
-    )
-    .order_by(Assignment.due_at, func.min(Assignment.id))
+    .order_by(_COLUMNS.c.due_at, _COLUMNS.c.first_id)
 )
 _COLUMNS_START = len(GridWorkshop._fields)  # where a row's column starts
 
