@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tests.helpers import text_of
 from tests.workshops.builders import checked_values, in_days
@@ -300,3 +301,22 @@ def test_a_made_up_attendance_status_is_refused(app, counselor, build, world):
 
     with app.app_context():
         assert db.session.scalars(select(Attendance)).all() == []
+
+
+def _on_postgresql(app) -> bool:
+    with app.app_context():
+        return db.engine.dialect.name == "postgresql"
+
+
+def test_the_database_refuses_a_session_longer_than_scheduling_allows(app, build):
+    # start_bounds trusts that no session lasts longer than MAX_DURATION: on PostgreSQL (where
+    # production runs) a CHECK holds that rule even for writes that skip check_times.
+    if not _on_postgresql(app):
+        pytest.skip("PostgreSQL only: SQLite keeps the rule in scheduling.services alone")
+    workshop = build.workshop(title="Evening group")
+    longest = int(MAX_DURATION.total_seconds() // 60)
+    starts_at = utcnow() + timedelta(days=2)
+
+    build.session(workshop.id, starts_at, longest)  # exactly the longest allowed: stored
+    with pytest.raises(IntegrityError, match="lasts_at_most_8_hours"):
+        build.session(workshop.id, starts_at + timedelta(days=1), longest + 1)

@@ -108,7 +108,16 @@ class Enrollment(db.Model):
 class WorkshopSession(db.Model):
     """One meeting of a workshop. Called WorkshopSession to stay clear of web and DB sessions."""
 
-    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # scheduling.services.MAX_DURATION, held by the database too: the pages find the
+        # sessions under way by their start (scheduling.queries.start_bounds), which misses a
+        # longer one. PostgreSQL only, where production runs: SQLite has no interval type and
+        # compares its stored times as text.
+        CheckConstraint(
+            "ends_at <= starts_at + interval '8 hours'", name="lasts_at_most_8_hours"
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)

@@ -84,7 +84,8 @@ def get_session_or_404(session_id: int, user: User) -> WorkshopSession:
 def start_bounds(now: datetime) -> tuple[datetime, datetime]:
     """Bounds of the start of every session not over at `now`: after (now - MAX_DURATION), and
     no later than (now + HORIZON). scheduling.services.check_times refuses any session longer
-    than MAX_DURATION, or starting more than HORIZON after the time it is saved."""
+    than MAX_DURATION, or starting more than HORIZON after the time it is saved; on
+    PostgreSQL the table's CHECK lasts_at_most_8_hours refuses a longer one too."""
     # Imported here: the services module imports this one (through notifications).
     from workshop.scheduling.services import HORIZON, MAX_DURATION
 
