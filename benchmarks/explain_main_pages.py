@@ -39,6 +39,7 @@ PAGES = [
     ("counselor", "/workshops/{workshop}"),
     ("counselor", "/workshops/{workshop}/roster"),
     ("counselor", "/workshops/{workshop}/homework"),
+    ("counselor", "/workshops/{workshop}/review?page=2"),
     ("counselor", "/couples/"),
     ("counselor", "/couples/{couple}"),
     ("counselor", "/couples/{couple}/notes"),

@@ -309,6 +309,7 @@ DESIGNED_ACCESS = {
     "feeds.download_session": "counselor partner, own object",
     "assignments.assign_homework": "counselor, own object",
     "assignments.show_grid": "counselor, own object",
+    "assignments.show_review_queue": "counselor, own object",
     "assignments.show_assignment": "counselor, own object",
     "assignments.review_submission": "counselor, own object",
     "assignments.reopen_submission": "counselor, own object",

@@ -32,9 +32,10 @@ MAIN_PAGES = [
     ("counselor", "/workshops/"),
     ("counselor", "/workshops/{workshop}"),
     ("counselor", "/workshops/{workshop}/roster"),
-    ("counselor", "/workshops/{workshop}/homework"),  # the grid and the review queue
-    ("counselor", "/workshops/{workshop}/homework?page=2"),
-    ("counselor", "/workshops/{workshop}/homework?columns=0&page=2"),  # earlier homework
+    ("counselor", "/workshops/{workshop}/homework"),  # the grid and the oldest answers waiting
+    ("counselor", "/workshops/{workshop}/homework?columns=0"),  # earlier homework
+    ("counselor", "/workshops/{workshop}/review"),  # the review queue
+    ("counselor", "/workshops/{workshop}/review?page=2"),
     ("counselor", "/couples/"),
     ("counselor", "/couples/{couple}"),
     ("counselor", "/couples/{couple}/notes"),
@@ -132,7 +133,7 @@ PAGINATED = [
     ("counselor", "/workshops/"),
     ("counselor", "/couples/"),
     ("counselor", "/couples/{couple}/notes"),
-    ("counselor", "/workshops/{workshop}/homework"),  # the review queue
+    ("counselor", "/workshops/{workshop}/review"),  # the review queue
     ("partner", "/homework"),  # done homework
     ("admin", "/practice/audit"),
 ]

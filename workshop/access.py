@@ -115,6 +115,7 @@ ROUTE_ACCESS: dict[str, Rule] = {
     # Assigned homework: the counselor's side (the partner's pages are in "homework.*").
     "assignments.assign_homework": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
     "assignments.show_grid": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
+    "assignments.show_review_queue": roles(Role.COUNSELOR, object_rule=LED_WORKSHOP),
     "assignments.show_assignment": roles(Role.COUNSELOR, object_rule=LED_ASSIGNMENT),
     "assignments.review_submission": roles(Role.COUNSELOR, object_rule=LED_ASSIGNMENT),
     "assignments.reopen_submission": roles(Role.COUNSELOR, object_rule=LED_ASSIGNMENT),

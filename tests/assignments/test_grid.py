@@ -121,25 +121,33 @@ def test_reviewed_answers_leave_the_queue(counselor, group, hw):
     assert "Nothing is waiting" in queue
 
 
-def test_a_long_queue_is_paginated(counselor, group, hw):
-    from workshop.assignments.queries import QUEUE_PAGE_SIZE
+def test_the_grid_shows_the_oldest_answers_and_leads_to_the_whole_queue(counselor, group, hw):
+    from workshop.assignments.queries import QUEUE_PREVIEW
 
-    rounds = QUEUE_PAGE_SIZE // 2 + 1  # four answers a round: a little over two pages
+    rounds = QUEUE_PREVIEW // 4 + 1  # four answers a round: more than the grid shows
     for days in range(1, rounds + 1):
         given = hw.give(group.workshop_id, group.couple_ids, due_in=timedelta(days=days))
         for assignment_id, couple_id in zip(given, group.couple_ids, strict=True):
             for partner in group.partner_ids[couple_id]:
                 hw.answer(assignment_id, partner, STAND_ANSWERS)
 
-    first = text_of(counselor.get(grid_url(group.workshop_id)))
-    assert "Page 1 of 3" in first
-    assert queue_section(first).count('<li class="list__item">') == QUEUE_PAGE_SIZE
-    last = text_of(counselor.get(grid_url(group.workshop_id, page=3)))
-    assert "Page 3 of 3" in last
-    assert queue_section(last).count('<li class="list__item">') == 4 * rounds - 2 * QUEUE_PAGE_SIZE
-    beyond = counselor.get(grid_url(group.workshop_id, page=9))
-    assert beyond.status_code == 200
-    assert "Nothing on this page" in text_of(beyond)
+    page = text_of(counselor.get(grid_url(group.workshop_id)))
+    queue = queue_section(page)
+    assert f"Waiting for your review ({4 * rounds})" in queue
+    assert queue.count('<li class="list__item">') == QUEUE_PREVIEW
+    assert link_to(queue, f"All {4 * rounds} answers waiting for review, oldest first") == (
+        f"/workshops/{group.workshop_id}/review"
+    )
+    assert "Page 1 of" not in queue  # the queue's pages are on its own page
+
+
+def test_a_short_queue_is_whole_on_the_grid(counselor, group, hw):
+    [first] = hw.give(group.workshop_id, [group.couple])
+    hw.answer(first, group.partners[0], STAND_ANSWERS)
+
+    queue = queue_section(text_of(counselor.get(grid_url(group.workshop_id))))
+    assert queue.count('<li class="list__item">') == 1
+    assert "answers waiting for review, oldest first" not in queue
 
 
 def test_a_flagged_couple_is_marked_and_can_be_marked_reviewed_from_the_grid(counselor, group, hw):
@@ -266,23 +274,6 @@ def test_earlier_and_later_links_move_along_the_homework(counselor, world, group
     assert column_titles(earlier) == week_titles(1, 8)
     assert "Assignments 1–8 of 12" in column_pager(earlier)
     assert link_to(earlier, "Earlier assignments") is None
-
-
-def test_the_review_queue_and_the_homework_window_keep_each_others_place(
-    counselor, world, group, hw
-):
-    weekly_homework(hw, world, group, weeks=12, opened=12, answered=True)  # 48 answers waiting
-    start = text_of(counselor.get(grid_url(group.workshop_id, columns=1, page=2)))
-    assert "Page 2 of 3" in start
-    assert column_titles(start) == week_titles(2, 9)
-
-    next_answers = text_of(counselor.get(link_to(queue_section(start), "Later")))
-    assert "Page 3 of 3" in next_answers
-    assert column_titles(next_answers) == week_titles(2, 9)
-
-    next_homework = text_of(counselor.get(link_to(next_answers, "Later assignments")))
-    assert column_titles(next_homework) == week_titles(5, 12)
-    assert "Page 3 of 3" in next_homework
 
 
 def test_a_wrong_window_asked_for_shows_a_whole_valid_one(counselor, world, group, hw):

@@ -25,6 +25,7 @@ def counselor_urls(group, planted) -> list[tuple[str, str]]:
     given, (first, _) = planted["assignment"], planted["submissions"]
     return [
         ("GET", f"/workshops/{group.workshop_id}/homework"),
+        ("GET", f"/workshops/{group.workshop_id}/review"),
         ("GET", f"/workshops/{group.workshop_id}/homework/assign"),
         ("POST", f"/workshops/{group.workshop_id}/homework/assign"),
         ("GET", f"/assignments/{given}"),
@@ -130,3 +131,6 @@ def test_the_grid_and_queue_show_only_this_workshops_homework(counselor, hw, wor
     grid = text_of(counselor.get(f"/workshops/{group.workshop_id}/homework"))
     assert f'href="/assignments/{elsewhere}"' not in grid
     assert f"/assignments/{elsewhere}#" not in grid
+    queue = text_of(counselor.get(f"/workshops/{group.workshop_id}/review"))
+    assert f"/assignments/{planted['assignment']}#" in queue
+    assert f"/assignments/{elsewhere}#" not in queue

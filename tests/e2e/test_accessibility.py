@@ -31,6 +31,7 @@ MUST_VISIT = {
     "counselor": {
         "/workshops/N",
         "/workshops/N/roster",
+        "/workshops/N/review",
         "/couples/N",
         "/sessions/N",
         "/notes/N",

@@ -22,7 +22,7 @@ from flask import get_template_attribute
 from markupsafe import Markup, escape
 
 from workshop.assignments import queries
-from workshop.assignments.queries import GridData
+from workshop.assignments.queries import GridData, QueueAnswer
 from workshop.homework.services import respondent_of, state_from
 from workshop.models import Assignment, SubmissionStatus
 from workshop.models.people import couple_name_of, first_name_of
@@ -389,6 +389,25 @@ def queue_items(rows, data: GridData, grid: Grid) -> list[QueueItem]:
                 column.is_safety_check,
                 f"{couple_names[couple_id]} ({partner_name or 'together'})",
                 localtime(_aware(answer[10])),
+            )
+        )
+    return items
+
+
+def queue_page_items(answers: list[QueueAnswer]) -> list[QueueItem]:
+    """The review queue page's rows (queries.QueuePage), in the grid preview's form."""
+    link = _assignment_link()
+    items = []
+    for answer in answers:
+        names = dict(answer.partners)
+        partner_name = names.get(answer.partner_id)  # None: answered together
+        items.append(
+            QueueItem(
+                f"{link(answer.assignment_id)}#submission-{answer.submission_id}",
+                answer.title,
+                answer.is_safety_check,
+                f"{couple_name_of(list(names.values()))} ({partner_name or 'together'})",
+                localtime(_aware(answer.submitted_at)),
             )
         )
     return items

@@ -45,6 +45,8 @@ from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters, p
 from workshop.workshops.queries import led_by, sessions_of
 
 QUEUE_PAGE_SIZE = 20
+# The grid page shows the oldest answers waiting for review; the queue's own page, all of them.
+QUEUE_PREVIEW = 5
 
 
 def usable_exercises(counselor: User) -> list[Exercise]:
@@ -149,7 +151,8 @@ class GridData:
     answers: list
 
     def waiting(self) -> list:
-        """The answers waiting for review (submitted), oldest first: the review queue."""
+        """The answers waiting for review (submitted), oldest first, as the review queue's
+        page lists them (_QUEUE_ORDER): the grid page shows the first few and the count."""
         # Read by position (status, then submitted_at and id): a row's attribute costs ten
         # times as much, and a workshop has hundreds of answers.
         submitted = [a for a in self.answers if a[9] == SubmissionStatus.SUBMITTED]
@@ -176,21 +179,73 @@ def grid_data(
     return GridData(partners, answers)
 
 
+# --- the review queue page ----------------------------------------------------------------
+
+
+class QueueWorkshop(NamedTuple):
+    """What the review queue's page shows of the workshop: its title, and how many answers
+    wait for review (the pager's total: a page emptied by reviewing is still told apart from
+    an empty queue)."""
+
+    id: int
+    title: str
+    waiting: int
+
+
+def queue_workshop_or_404(workshop_id: int, counselor: User) -> QueueWorkshop:
+    """The workshop (under the access rule of workshops.queries.get_workshop_or_404) with the
+    number of answers waiting for review, in one statement."""
+    parameters = {"workshop_id": workshop_id, **counselor_parameters(counselor)}
+    rows = plain_rows(_QUEUE_WORKSHOP, parameters) or abort(404)
+    return QueueWorkshop(*rows[0])
+
+
 class QueuePage(Pagination):
-    """One page of the review queue (GridData.waiting, rows of GridData.answers), with
-    Flask-SQLAlchemy's pager logic: no statement of its own."""
+    """One page of the review queue (oldest first), with Flask-SQLAlchemy's pager logic over
+    _QUEUE_PAGE; the total is the workshop's count (QueueWorkshop.waiting), read before. The
+    items are QueueAnswers."""
 
     def _query_items(self) -> list:
-        start = self._query_offset
-        return self._query_args["waiting"][start : start + self.per_page]
+        args = self._query_args
+        page = {"page_size": self.per_page, "page_offset": self._query_offset}
+        return queue_answers(plain_rows(_QUEUE_PAGE, {"workshop_id": args["workshop_id"]} | page))
 
     def _query_count(self) -> int:
-        return len(self._query_args["waiting"])
+        return self._query_args["total"]
 
 
-def review_queue(data: GridData, page: int) -> QueuePage:
+def review_queue(workshop: QueueWorkshop, page: int) -> QueuePage:
     """A page emptied by reviewing is shown as empty, not as a 404."""
-    return QueuePage(page=page, per_page=QUEUE_PAGE_SIZE, error_out=False, waiting=data.waiting())
+    return QueuePage(
+        page=page,
+        per_page=QUEUE_PAGE_SIZE,
+        error_out=False,
+        workshop_id=workshop.id,
+        total=workshop.waiting,
+    )
+
+
+class QueueAnswer(NamedTuple):
+    """An answer waiting for review, with what the queue shows of it."""
+
+    submission_id: int
+    assignment_id: int
+    partner_id: int | None  # None: answered together
+    submitted_at: datetime | None  # as stored (naive UTC)
+    title: str
+    is_safety_check: bool
+    partners: list[tuple[int, str]]  # the couple's (id, name), in partner order
+
+
+def queue_answers(rows: list) -> list[QueueAnswer]:
+    """_QUEUE_PAGE's rows (a row per answer and partner of its couple) as QueueAnswers."""
+    answers: dict[int, QueueAnswer] = {}
+    for *answer, partner_id, partner_name in rows:  # in queue order, then partner order
+        found = answers.get(answer[0])
+        if found is None:
+            found = answers[answer[0]] = QueueAnswer(*answer, partners=[])
+        found.partners.append((partner_id, partner_name))
+    return list(answers.values())
 
 
 # The grid's statements are built once per process (building one, with its cache key, costs
@@ -336,4 +391,57 @@ _GRID_ANSWERS = (
             Submission.status == SubmissionStatus.SUBMITTED,
         ),
     )
+)
+
+# The review queue page's statements. The answers waiting for review in a workshop: the
+# workshop's assignments, found by their index, and their submitted answers.
+_WAITING_HERE = (
+    Assignment.workshop_id == _WORKSHOP_ID,
+    Submission.status == SubmissionStatus.SUBMITTED,
+)
+_WAITING_COUNT = (
+    select(func.count(Submission.id))
+    .join(Assignment, Assignment.id == Submission.assignment_id)
+    .where(*_WAITING_HERE)
+    .scalar_subquery()
+)
+_QUEUE_WORKSHOP = select(Workshop.id, Workshop.title, _WAITING_COUNT.label("waiting")).where(
+    led_by(COUNSELOR_AS_PARAMETERS), Workshop.id == _WORKSHOP_ID
+)
+# Oldest first, as the grid's preview (GridData.waiting): submitting sets the time, and an
+# answer without one (never expected) comes first, not a 500.
+_QUEUE_ORDER = (Submission.submitted_at.asc().nulls_first(), Submission.id)
+_ANSWERS_ON_PAGE = (
+    select(
+        Submission.id,
+        Submission.assignment_id,
+        Submission.partner_id,
+        _as_stored(Submission.submitted_at),
+        ExerciseVersion.title,
+        ExerciseVersion.is_safety_check,
+        Assignment.couple_id,
+    )
+    .join(Assignment, Assignment.id == Submission.assignment_id)
+    .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
+    .where(*_WAITING_HERE)
+    .order_by(*_QUEUE_ORDER)
+    .limit(bindparam("page_size"))
+    .offset(bindparam("page_offset"))
+    .subquery("queue_answer")
+)
+# A page of the queue with the names of each answer's couple: a row per answer and partner,
+# in queue order (queue_answers reads them so).
+_QUEUE_PAGE = (
+    select(
+        _ANSWERS_ON_PAGE.c.id,
+        _ANSWERS_ON_PAGE.c.assignment_id,
+        _ANSWERS_ON_PAGE.c.partner_id,
+        _ANSWERS_ON_PAGE.c.submitted_at,
+        _ANSWERS_ON_PAGE.c.title,
+        _ANSWERS_ON_PAGE.c.is_safety_check,
+        User.id,
+        User.name,
+    )
+    .join(User, User.couple_id == _ANSWERS_ON_PAGE.c.couple_id)
+    .order_by(_ANSWERS_ON_PAGE.c.submitted_at.asc().nulls_first(), _ANSWERS_ON_PAGE.c.id, User.id)
 )

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from workshop.assignments import forms, queries
-from workshop.assignments.grid import build_grid, queue_items
+from workshop.assignments.grid import build_grid, queue_items, queue_page_items
 from workshop.assignments.review import review_page
 from workshop.couples.queries import get_couple_or_404
 from workshop.extensions import db
@@ -46,14 +46,25 @@ def _assigned_message(count: int) -> str:
 
 @bp.get("/workshops/<int:workshop_id>/homework")
 def show_grid(workshop_id: int):
-    """Couples × assignments with each partner's state, and the answers waiting for review.
-    `columns`: the first assignment column shown; `page`: the review queue's page."""
+    """Couples × assignments with each partner's state, and the oldest answers waiting for
+    review (all of them: show_review_queue). `columns`: the first assignment column shown."""
     workshop, column_rows = queries.grid_workshop_and_columns_or_404(workshop_id, current_user)
     first_column = request.args.get("columns", type=int)
     grid, data = build_grid(workshop.id, column_rows, utcnow(), first_column)
-    queue = queries.review_queue(data, page=requested_page())
-    queue.items = queue_items(queue.items, data, grid)
-    return render_template("assignments/show_grid.html", workshop=workshop, grid=grid, queue=queue)
+    waiting = data.waiting()
+    oldest = queue_items(waiting[: queries.QUEUE_PREVIEW], data, grid)
+    return render_template(
+        "assignments/show_grid.html", workshop=workshop, grid=grid, oldest=oldest, waiting=waiting
+    )
+
+
+@bp.get("/workshops/<int:workshop_id>/review")
+def show_review_queue(workshop_id: int):
+    """Every answer waiting for review in the workshop, oldest first, a page at a time."""
+    workshop = queries.queue_workshop_or_404(workshop_id, current_user)
+    queue = queries.review_queue(workshop, page=requested_page())
+    queue.items = queue_page_items(queue.items)
+    return render_template("assignments/review_queue.html", workshop=workshop, queue=queue)
 
 
 @bp.get("/assignments/<int:assignment_id>")
