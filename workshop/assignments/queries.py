@@ -183,46 +183,44 @@ def grid_data(
 
 
 class QueueWorkshop(NamedTuple):
-    """What the review queue's page shows of the workshop: its title, and how many answers
-    wait for review (the pager's total: a page emptied by reviewing is still told apart from
-    an empty queue)."""
+    """What the review queue's page shows of the workshop itself."""
 
     id: int
     title: str
-    waiting: int
-
-
-def queue_workshop_or_404(workshop_id: int, counselor: User) -> QueueWorkshop:
-    """The workshop (under the access rule of workshops.queries.get_workshop_or_404) with the
-    number of answers waiting for review, in one statement."""
-    parameters = {"workshop_id": workshop_id, **counselor_parameters(counselor)}
-    rows = plain_rows(_QUEUE_WORKSHOP, parameters) or abort(404)
-    return QueueWorkshop(*rows[0])
 
 
 class QueuePage(Pagination):
-    """One page of the review queue (oldest first), with Flask-SQLAlchemy's pager logic over
-    _QUEUE_PAGE; the total is the workshop's count (QueueWorkshop.waiting), read before. The
-    items are QueueAnswers."""
+    """One page of the review queue (QueueAnswers, oldest first) with Flask-SQLAlchemy's
+    pager logic, over what review_queue_or_404 read: no statement of its own."""
 
     def _query_items(self) -> list:
-        args = self._query_args
-        page = {"page_size": self.per_page, "page_offset": self._query_offset}
-        return queue_answers(plain_rows(_QUEUE_PAGE, {"workshop_id": args["workshop_id"]} | page))
+        return self._query_args["answers"]
 
     def _query_count(self) -> int:
         return self._query_args["total"]
 
 
-def review_queue(workshop: QueueWorkshop, page: int) -> QueuePage:
-    """A page emptied by reviewing is shown as empty, not as a 404."""
-    return QueuePage(
-        page=page,
-        per_page=QUEUE_PAGE_SIZE,
-        error_out=False,
-        workshop_id=workshop.id,
-        total=workshop.waiting,
+def review_queue_or_404(
+    workshop_id: int, counselor: User, page: int
+) -> tuple[QueueWorkshop, QueuePage]:
+    """The workshop (under the access rule of workshops.queries.get_workshop_or_404) and a
+    page of the answers waiting for review in it, with their number, in one statement
+    (_QUEUE_PAGE). A page past the end (emptied by reviewing, say) is shown empty, not as a
+    404."""
+    page = max(page, 1)
+    parameters = {
+        "workshop_id": workshop_id,
+        "page_size": QUEUE_PAGE_SIZE,
+        "page_offset": (page - 1) * QUEUE_PAGE_SIZE,
+        **counselor_parameters(counselor),
+    }
+    rows = plain_rows(_QUEUE_PAGE, parameters) or abort(404)
+    workshop = QueueWorkshop(*rows[0][:2])
+    answers = queue_answers([row[2:-1] for row in rows if row[2] is not None])
+    queue = QueuePage(
+        page=page, per_page=QUEUE_PAGE_SIZE, error_out=False, answers=answers, total=rows[0][-1]
     )
+    return workshop, queue
 
 
 class QueueAnswer(NamedTuple):
@@ -238,7 +236,8 @@ class QueueAnswer(NamedTuple):
 
 
 def queue_answers(rows: list) -> list[QueueAnswer]:
-    """_QUEUE_PAGE's rows (a row per answer and partner of its couple) as QueueAnswers."""
+    """_QUEUE_PAGE's answer columns (a row per answer and partner of its couple) as
+    QueueAnswers."""
     answers: dict[int, QueueAnswer] = {}
     for *answer, partner_id, partner_name in rows:  # in queue order, then partner order
         found = answers.get(answer[0])
@@ -399,18 +398,17 @@ _WAITING_HERE = (
     Assignment.workshop_id == _WORKSHOP_ID,
     Submission.status == SubmissionStatus.SUBMITTED,
 )
+# Counted apart from the page (the database runs it once per statement): a page past the end
+# has no answer to carry a count of the whole queue (COUNT(*) OVER ()), but still tells "nothing
+# on this page" from "nothing waiting".
 _WAITING_COUNT = (
     select(func.count(Submission.id))
     .join(Assignment, Assignment.id == Submission.assignment_id)
     .where(*_WAITING_HERE)
     .scalar_subquery()
 )
-_QUEUE_WORKSHOP = select(Workshop.id, Workshop.title, _WAITING_COUNT.label("waiting")).where(
-    led_by(COUNSELOR_AS_PARAMETERS), Workshop.id == _WORKSHOP_ID
-)
 # Oldest first, as the grid's preview (GridData.waiting): submitting sets the time, and an
 # answer without one (never expected) comes first, not a 500.
-_QUEUE_ORDER = (Submission.submitted_at.asc().nulls_first(), Submission.id)
 _ANSWERS_ON_PAGE = (
     select(
         Submission.id,
@@ -424,24 +422,33 @@ _ANSWERS_ON_PAGE = (
     .join(Assignment, Assignment.id == Submission.assignment_id)
     .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
     .where(*_WAITING_HERE)
-    .order_by(*_QUEUE_ORDER)
+    .order_by(Submission.submitted_at.asc().nulls_first(), Submission.id)
     .limit(bindparam("page_size"))
     .offset(bindparam("page_offset"))
     .subquery("queue_answer")
 )
-# A page of the queue with the names of each answer's couple: a row per answer and partner,
-# in queue order (queue_answers reads them so).
+# The workshop (under led_by), then a row per answer on the page and partner of its couple, in
+# queue order (queue_answers reads them so), each with the number of answers waiting; one row
+# with the workshop and None for a page without answers. One statement: the page needs both, and a
+# round trip costs more than the workshop's two columns on each row.
+_PAGE = _ANSWERS_ON_PAGE.c
 _QUEUE_PAGE = (
     select(
-        _ANSWERS_ON_PAGE.c.id,
-        _ANSWERS_ON_PAGE.c.assignment_id,
-        _ANSWERS_ON_PAGE.c.partner_id,
-        _ANSWERS_ON_PAGE.c.submitted_at,
-        _ANSWERS_ON_PAGE.c.title,
-        _ANSWERS_ON_PAGE.c.is_safety_check,
+        Workshop.id,
+        Workshop.title,
+        _PAGE.id,
+        _PAGE.assignment_id,
+        _PAGE.partner_id,
+        _PAGE.submitted_at,
+        _PAGE.title,
+        _PAGE.is_safety_check,
         User.id,
         User.name,
+        _WAITING_COUNT.label("waiting"),
     )
-    .join(User, User.couple_id == _ANSWERS_ON_PAGE.c.couple_id)
-    .order_by(_ANSWERS_ON_PAGE.c.submitted_at.asc().nulls_first(), _ANSWERS_ON_PAGE.c.id, User.id)
+    .select_from(Workshop)
+    .outerjoin(_ANSWERS_ON_PAGE, true())
+    .outerjoin(User, User.couple_id == _PAGE.couple_id)
+    .where(led_by(COUNSELOR_AS_PARAMETERS), Workshop.id == _WORKSHOP_ID)
+    .order_by(_PAGE.submitted_at.asc().nulls_first(), _PAGE.id, User.id)
 )

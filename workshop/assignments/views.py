@@ -61,8 +61,7 @@ def show_grid(workshop_id: int):
 @bp.get("/workshops/<int:workshop_id>/review")
 def show_review_queue(workshop_id: int):
     """Every answer waiting for review in the workshop, oldest first, a page at a time."""
-    workshop = queries.queue_workshop_or_404(workshop_id, current_user)
-    queue = queries.review_queue(workshop, page=requested_page())
+    workshop, queue = queries.review_queue_or_404(workshop_id, current_user, requested_page())
     queue.items = queue_page_items(queue.items)
     return render_template("assignments/review_queue.html", workshop=workshop, queue=queue)
 

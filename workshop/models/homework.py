@@ -3,7 +3,16 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -120,6 +129,15 @@ class Submission(db.Model):
         # respondent: "p<partner id>" or "joint"; one submission each, however often it is sent.
         UniqueConstraint("assignment_id", "respondent", name="uq_submission_respondent"),
         CheckConstraint("status IN ('draft', 'submitted', 'reviewed')", name="status_known"),
+        # The answers waiting for review, by assignment: the review queue and its count look
+        # up each of a workshop's assignments here. Most answers have been reviewed, so this
+        # index stays small and a lookup reads no answer it then throws away.
+        Index(
+            "ix_submission_waiting_assignment_id",
+            "assignment_id",
+            postgresql_where=text("status = 'submitted'"),
+            sqlite_where=text("status = 'submitted'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
