@@ -113,7 +113,7 @@ def qr_svg(uri: str) -> Markup:
         buffer, kind="svg", xmldecl=False, svgns=True, scale=4, border=4, light="#fff",
         title="QR code for your authenticator app", svgclass="qr-code", lineclass=None,
     )  # fmt: skip
-    return Markup(buffer.getvalue().decode())  # noqa: S704  # nosec B704 - see the docstring
+    return Markup(buffer.getvalue().decode())  # noqa: S704 # nosec B704
 
 
 def confirm_enrolment(user: User, code: str) -> list[str]:

@@ -21,7 +21,7 @@ WRONG_CODE = (
     "That code is not valid. Type the code your app shows now (each code works once), "
     "or one of your recovery codes."
 )
-WRONG_PASSWORD = "That is not your password."  # noqa: S105  # nosec B105 - a message
+WRONG_PASSWORD = "That is not your password."  # noqa: S105 # nosec B105
 REQUIRED_BY_PRACTICE = (
     "Your practice requires two-factor sign-in for staff, so it cannot be turned off. "
     "If you lost your phone, use a recovery code to log in and set up the app again."
