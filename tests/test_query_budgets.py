@@ -24,27 +24,29 @@ PAGE_BUDGET = 15
 SMALL = ScaleSize(counselors=1, workshops=2, couples=2, weeks=3, homework_per_week=2)
 LARGE = ScaleSize(counselors=2, workshops=42, couples=210, weeks=12, homework_per_week=3)
 
-# (who opens it, URL template): the main pages of issue 9.
+# (who opens it, URL template, its statements): the main pages of issue 9. Each page's number
+# is what it costs today, the login's statement included: a change that adds a statement to a
+# main page fails here and must raise the number on purpose (PAGE_BUDGET is the ceiling).
 MAIN_PAGES = [
-    ("counselor", "/"),
-    ("counselor", "/agenda"),
-    ("counselor", "/agenda/week"),
-    ("counselor", "/workshops/"),
-    ("counselor", "/workshops/{workshop}"),
-    ("counselor", "/workshops/{workshop}/roster"),
-    ("counselor", "/workshops/{workshop}/homework"),  # the grid and the oldest answers waiting
-    ("counselor", "/workshops/{workshop}/homework?columns=0"),  # earlier homework
-    ("counselor", "/workshops/{workshop}/review"),  # the review queue
-    ("counselor", "/workshops/{workshop}/review?page=2"),
-    ("counselor", "/couples/"),
-    ("counselor", "/couples/{couple}"),
-    ("counselor", "/couples/{couple}/notes"),
-    ("counselor", "/workshops/{workshop}/couples/{couple}/reports"),  # progress and reports
-    ("partner", "/"),
-    ("partner", "/homework"),
-    ("partner", "/my/progress"),
-    ("admin", "/"),
-    ("admin", "/practice/audit"),
+    ("counselor", "/", 3),
+    ("counselor", "/agenda", 2),
+    ("counselor", "/agenda/week", 2),
+    ("counselor", "/workshops/", 5),
+    ("counselor", "/workshops/{workshop}", 3),
+    ("counselor", "/workshops/{workshop}/roster", 3),
+    ("counselor", "/workshops/{workshop}/homework", 4),  # the grid, the oldest answers waiting
+    ("counselor", "/workshops/{workshop}/homework?columns=0", 4),  # earlier homework
+    ("counselor", "/workshops/{workshop}/review", 2),  # the review queue
+    ("counselor", "/workshops/{workshop}/review?page=2", 2),
+    ("counselor", "/couples/", 4),
+    ("counselor", "/couples/{couple}", 3),
+    ("counselor", "/couples/{couple}/notes", 4),  # 3 on PostgreSQL: reads recorded in the read
+    ("counselor", "/workshops/{workshop}/couples/{couple}/reports", 3),  # progress, reports
+    ("partner", "/", 3),
+    ("partner", "/homework", 2),
+    ("partner", "/my/progress", 3),
+    ("admin", "/", 2),
+    ("admin", "/practice/audit", 3),
 ]
 
 
@@ -116,8 +118,8 @@ def practices(_schema, database_url, tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.mark.parametrize(("who", "url"), MAIN_PAGES)
-def test_main_page_costs_the_same_few_statements_at_any_size(practices, who, url):
+@pytest.mark.parametrize(("who", "url", "budget"), MAIN_PAGES)
+def test_main_page_costs_the_same_few_statements_at_any_size(practices, who, url, budget):
     small, large = practices
     few = small.statements(who, url)
     many = large.statements(who, url)
@@ -125,7 +127,7 @@ def test_main_page_costs_the_same_few_statements_at_any_size(practices, who, url
     assert few, "the listener saw no SQL: the count would prove nothing"
     shown = f"{len(few)} statements small, {len(many)} large:\n" + "\n\n".join(many)
     assert len(many) == len(few), shown
-    assert len(many) <= PAGE_BUDGET, shown
+    assert len(many) <= budget <= PAGE_BUDGET, shown
 
 
 # (who, list page): each shows one page of a list longer than a page in the large practice.
