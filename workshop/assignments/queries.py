@@ -206,7 +206,8 @@ def review_queue_or_404(
     """The workshop (under the access rule of workshops.queries.get_workshop_or_404) and a
     page of the answers waiting for review in it, with their number, in one statement
     (_QUEUE_PAGE). A page past the end (emptied by reviewing, say) is shown empty, not as a
-    404."""
+    404; it has no answer to carry the number, which is then 0 (the page says "nothing on
+    this page", and the first page tells whether anything is waiting)."""
     page = max(page, 1)
     parameters = {
         "workshop_id": workshop_id,
@@ -218,7 +219,11 @@ def review_queue_or_404(
     workshop = QueueWorkshop(*rows[0][:2])
     answers = queue_answers([row[2:-1] for row in rows if row[2] is not None])
     queue = QueuePage(
-        page=page, per_page=QUEUE_PAGE_SIZE, error_out=False, answers=answers, total=rows[0][-1]
+        page=page,
+        per_page=QUEUE_PAGE_SIZE,
+        error_out=False,
+        answers=answers,
+        total=rows[0][-1] or 0,
     )
     return workshop, queue
 
@@ -398,15 +403,6 @@ _WAITING_HERE = (
     Assignment.workshop_id == _WORKSHOP_ID,
     Submission.status == SubmissionStatus.SUBMITTED,
 )
-# Counted apart from the page (the database runs it once per statement): a page past the end
-# has no answer to carry a count of the whole queue (COUNT(*) OVER ()), but still tells "nothing
-# on this page" from "nothing waiting".
-_WAITING_COUNT = (
-    select(func.count(Submission.id))
-    .join(Assignment, Assignment.id == Submission.assignment_id)
-    .where(*_WAITING_HERE)
-    .scalar_subquery()
-)
 # Oldest first, as the grid's preview (GridData.waiting): submitting sets the time, and an
 # answer without one (never expected) comes first, not a 500.
 _ANSWERS_ON_PAGE = (
@@ -418,6 +414,7 @@ _ANSWERS_ON_PAGE = (
         ExerciseVersion.title,
         ExerciseVersion.is_safety_check,
         Assignment.couple_id,
+        func.count().over().label("waiting"),  # the whole queue's: counted before the LIMIT
     )
     .join(Assignment, Assignment.id == Submission.assignment_id)
     .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
@@ -429,8 +426,8 @@ _ANSWERS_ON_PAGE = (
 )
 # The workshop (under led_by), then a row per answer on the page and partner of its couple, in
 # queue order (queue_answers reads them so), each with the number of answers waiting; one row
-# with the workshop and None for a page without answers. One statement: the page needs both, and a
-# round trip costs more than the workshop's two columns on each row.
+# with the workshop and None (no number either) for a page without answers. One statement: the
+# page needs both, and a round trip costs more than the workshop's two columns on each row.
 _PAGE = _ANSWERS_ON_PAGE.c
 _QUEUE_PAGE = (
     select(
@@ -444,7 +441,7 @@ _QUEUE_PAGE = (
         _PAGE.is_safety_check,
         User.id,
         User.name,
-        _WAITING_COUNT.label("waiting"),
+        _PAGE.waiting,
     )
     .select_from(Workshop)
     .outerjoin(_ANSWERS_ON_PAGE, true())
