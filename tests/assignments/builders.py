@@ -14,6 +14,7 @@ from workshop.models import (
     Submission,
     SubmissionStatus,
     User,
+    Workshop,
     utcnow,
 )
 
@@ -136,6 +137,14 @@ class HomeworkBuilder(Builder):
             "version",
             "submitted_at",
         )
+
+    def co_lead(self, workshop_id: int, email: str) -> None:
+        """Make the counselor with this email a co-counselor of the workshop."""
+        with self.database():
+            workshop = db.session.get(Workshop, workshop_id)
+            workshop.co_counselors.append(
+                db.session.scalar(select(User).where(User.email == email))
+            )
 
     def submit_at(self, submission_id: int, moment: datetime) -> None:
         """Pretend the submission was sent at `moment` (for the queue's order)."""

@@ -5,13 +5,13 @@ import re
 from datetime import timedelta
 
 from markupsafe import escape
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from tests.assignments.builders import STAND_ANSWERS
 from tests.assignments.test_grid import column_titles, grid_url, queue_section
 from tests.helpers import text_of
 from workshop.extensions import db
-from workshop.models import Assignment, Enrollment, User, Workshop, utcnow
+from workshop.models import Assignment, Enrollment, Workshop, utcnow
 
 
 def row_names(page: str) -> list[str]:
@@ -146,9 +146,7 @@ def test_the_grid_reads_its_workshop_with_the_columns_under_the_same_access_rule
     with hw.database():
         workshop = db.session.get(Workshop, group.workshop_id)
         title, zone = workshop.title, workshop.timezone
-        workshop.co_counselors.append(
-            db.session.scalar(select(User).where(User.email == co_counselor))
-        )
+    hw.co_lead(group.workshop_id, co_counselor)
     hw.give(group.workshop_id, group.couple_ids)
     pages = {}
     for email in (co_counselor, outsider):

@@ -5,7 +5,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from tests.assignments.builders import (
     GOAL_ANSWERS,
@@ -18,7 +17,7 @@ from tests.assignments.test_grid import link_to
 from tests.helpers import counting_queries, text_of
 from workshop.assignments.queries import QUEUE_PAGE_SIZE
 from workshop.extensions import db
-from workshop.models import Submission, User, Workshop, utcnow
+from workshop.models import Submission, utcnow
 
 
 def queue_url(workshop_id: int, **args) -> str:
@@ -181,11 +180,7 @@ def test_a_co_counselor_reaches_the_queue_and_a_colleague_gets_404(
     [given] = hw.give(group.workshop_id, [group.couple])
     hw.answer(given, group.partners[0], STAND_ANSWERS)
     co_counselor, outsider = hw.counselor("Co Counselor"), hw.counselor("Not Leading")
-    with hw.database():
-        workshop = db.session.get(Workshop, group.workshop_id)
-        workshop.co_counselors.append(
-            db.session.scalar(select(User).where(User.email == co_counselor))
-        )
+    hw.co_lead(group.workshop_id, co_counselor)
     pages = {}
     for email in (co_counselor, outsider):
         browser = make_browser()

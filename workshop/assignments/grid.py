@@ -382,13 +382,11 @@ def queue_items(rows, data: GridData, grid: Grid) -> list[QueueItem]:
         if column is None or couple_id not in couple_names:
             continue  # given after the columns or couples were read: on the next view
         partner_name = partner_names.get(answer[8])  # None: answered together
+        where = f"{link(assignment_id)}#submission-{answer[6]}"
+        couple_name = couple_names[couple_id]
         items.append(
-            QueueItem(
-                f"{link(assignment_id)}#submission-{answer[6]}",
-                column.title,
-                column.is_safety_check,
-                f"{couple_names[couple_id]} ({partner_name or 'together'})",
-                localtime(_aware(answer[10])),
+            _queue_item(
+                where, column.title, column.is_safety_check, couple_name, partner_name, answer[10]
             )
         )
     return items
@@ -400,14 +398,31 @@ def queue_page_items(answers: list[QueueAnswer]) -> list[QueueItem]:
     items = []
     for answer in answers:
         names = dict(answer.partners)
+        where = f"{link(answer.assignment_id)}#submission-{answer.submission_id}"
+        couple_name = couple_name_of(list(names.values()))
         partner_name = names.get(answer.partner_id)  # None: answered together
         items.append(
-            QueueItem(
-                f"{link(answer.assignment_id)}#submission-{answer.submission_id}",
+            _queue_item(
+                where,
                 answer.title,
                 answer.is_safety_check,
-                f"{couple_name_of(list(names.values()))} ({partner_name or 'together'})",
-                localtime(_aware(answer.submitted_at)),
+                couple_name,
+                partner_name,
+                answer.submitted_at,
             )
         )
     return items
+
+
+def _queue_item(
+    where: str,
+    title: str,
+    is_safety_check: bool,
+    couple_name: str,
+    partner_name: str | None,
+    submitted_at: datetime | None,
+) -> QueueItem:
+    """A queue row: `partner_name` None for answers given together, `submitted_at` as stored."""
+    whose = partner_name or "together"
+    when = localtime(_aware(submitted_at))
+    return QueueItem(where, title, is_safety_check, f"{couple_name} ({whose})", when)
