@@ -151,8 +151,8 @@ class GridData:
     answers: list
 
     def waiting(self) -> list:
-        """The answers waiting for review (submitted), oldest first, as the review queue's
-        page lists them (_QUEUE_ORDER): the grid page shows the first few and the count."""
+        """The answers waiting for review (submitted), oldest first, in the order of the review
+        queue's page (_ANSWERS_ON_PAGE): the grid page shows the first few and the count."""
         # Read by position (status, then submitted_at and id): a row's attribute costs ten
         # times as much, and a workshop has hundreds of answers.
         submitted = [a for a in self.answers if a[9] == SubmissionStatus.SUBMITTED]
