@@ -47,6 +47,20 @@ def group(hw, world) -> Group:
 
 
 @pytest.fixture
+def colleagues(hw, group, make_browser):
+    """Two more counselors of the practice, each logged in on a browser of their own: one
+    co-leads the group's workshop, the other does not lead it."""
+    co_counselor, outsider = hw.counselor("Co Counselor"), hw.counselor("Not Leading")
+    hw.co_lead(group.workshop_id, co_counselor)
+    browsers = []
+    for email in (co_counselor, outsider):
+        browser = make_browser()
+        browser.login(email)
+        browsers.append(browser)
+    return browsers
+
+
+@pytest.fixture
 def counselor(browser, world):
     """The browser, logged in as the world's counselor."""
     browser.login(world.counselor)

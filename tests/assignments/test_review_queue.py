@@ -175,22 +175,16 @@ def test_names_in_the_queue_are_text_not_markup(counselor, hw):
 
 
 def test_a_co_counselor_reaches_the_queue_and_a_colleague_gets_404(
-    counselor, group, hw, make_browser
+    counselor, group, hw, colleagues
 ):
     [given] = hw.give(group.workshop_id, [group.couple])
     hw.answer(given, group.partners[0], STAND_ANSWERS)
-    co_counselor, outsider = hw.counselor("Co Counselor"), hw.counselor("Not Leading")
-    hw.co_lead(group.workshop_id, co_counselor)
-    pages = {}
-    for email in (co_counselor, outsider):
-        browser = make_browser()
-        browser.login(email)
-        pages[email] = browser.get(queue_url(group.workshop_id))
+    shared, refused = (browser.get(queue_url(group.workshop_id)) for browser in colleagues)
 
-    assert pages[co_counselor].status_code == 200
-    assert f"/assignments/{given}#submission-" in text_of(pages[co_counselor])
-    assert pages[outsider].status_code == 404
-    assert f"/assignments/{given}" not in text_of(pages[outsider])
+    assert shared.status_code == 200
+    assert f"/assignments/{given}#submission-" in text_of(shared)
+    assert refused.status_code == 404
+    assert f"/assignments/{given}" not in text_of(refused)
     assert counselor.get(queue_url(group.workshop_id + 1000)).status_code == 404
 
 

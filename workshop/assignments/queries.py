@@ -397,14 +397,10 @@ _GRID_ANSWERS = (
     )
 )
 
-# The review queue page's statements. The answers waiting for review in a workshop: the
-# workshop's assignments, found by their index, and their submitted answers.
-_WAITING_HERE = (
-    Assignment.workshop_id == _WORKSHOP_ID,
-    Submission.status == SubmissionStatus.SUBMITTED,
-)
-# Oldest first, as the grid's preview (GridData.waiting): submitting sets the time, and an
-# answer without one (never expected) comes first, not a 500.
+# The review queue page's statements. A page of the answers waiting for review in a workshop
+# (its assignments, found by their index, and their submitted answers), oldest first, as the
+# grid's preview (GridData.waiting): submitting sets the time, and an answer without one (never
+# expected) comes first, not a 500.
 _ANSWERS_ON_PAGE = (
     select(
         Submission.id,
@@ -418,7 +414,10 @@ _ANSWERS_ON_PAGE = (
     )
     .join(Assignment, Assignment.id == Submission.assignment_id)
     .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
-    .where(*_WAITING_HERE)
+    .where(
+        Assignment.workshop_id == _WORKSHOP_ID,
+        Submission.status == SubmissionStatus.SUBMITTED,
+    )
     .order_by(Submission.submitted_at.asc().nulls_first(), Submission.id)
     .limit(bindparam("page_size"))
     .offset(bindparam("page_offset"))

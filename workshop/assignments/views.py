@@ -54,7 +54,11 @@ def show_grid(workshop_id: int):
     waiting = data.waiting()
     oldest = queue_items(waiting[: queries.QUEUE_PREVIEW], data, grid)
     return render_template(
-        "assignments/show_grid.html", workshop=workshop, grid=grid, oldest=oldest, waiting=waiting
+        "assignments/show_grid.html",
+        workshop=workshop,
+        grid=grid,
+        oldest=oldest,
+        waiting_count=len(waiting),
     )
 
 

@@ -129,8 +129,8 @@ class Submission(db.Model):
         # respondent: "p<partner id>" or "joint"; one submission each, however often it is sent.
         UniqueConstraint("assignment_id", "respondent", name="uq_submission_respondent"),
         CheckConstraint("status IN ('draft', 'submitted', 'reviewed')", name="status_known"),
-        # The answers waiting for review, by assignment: the review queue and its count look
-        # up each of a workshop's assignments here. Most answers have been reviewed, so this
+        # The answers waiting for review, by assignment: the review queue looks up each of a
+        # workshop's assignments here. Most answers have been reviewed, so this
         # index stays small and a lookup reads no answer it then throws away.
         Index(
             "ix_submission_waiting_assignment_id",
