@@ -13,6 +13,8 @@ floor's, and flags a page below 0.2 of the floor or with p99 at or above 100 ms 
     DATABASE_URL   PostgreSQL database to use (default .../workshop_bench, created if missing).
                    Migrated; seeded with `seed-scale` once, when it holds no scale practice.
     REDIS_URL      Redis for the rate limits (default redis://127.0.0.1:6379/0).
+    REFERENCE_DATABASE_URL  the yardstick's database (benchmarks/reference_app.py; default
+                   .../workshop_bench_reference, created and filled if missing).
     BENCH_SCALE    `seed-scale --scale` for a first seeding (default 1.0: 2,000 couples).
     BENCH_SECONDS  load time per page (default 10); BENCH_CONNECTIONS (default 16).
     BENCH_PAGES    only the pages whose label contains one of these comma-separated words
@@ -59,6 +61,12 @@ FLOOR = ("anonymous", "liveness probe (floor)", "/healthz/live")
 # The same route with a counselor's cookie: what checking a login costs before any page starts
 # (shown for reference, not a page, not flagged).
 LOGGED_IN_FLOOR = ("counselor", "liveness probe, logged in", "/healthz/live")
+# The issue's yardstick: a bare Flask-SQLAlchemy page listing 50 rows, "about 0.26" of the floor
+# where the issue was written (benchmarks/reference_app.py; its own server, the same settings).
+REFERENCE = ("anonymous", "bare Flask-SQLAlchemy, 50 rows", "/rows")
+REFERENCE_DATABASE_URL = os.environ.get(
+    "REFERENCE_DATABASE_URL", DATABASE_URL.rsplit("/", 1)[0] + "/workshop_bench_reference"
+)
 # (who, label, URL template): issue 9's main pages, each as the person who uses it.
 PAGES = [
     ("counselor", "counselor home", "/"),
@@ -185,21 +193,41 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
-    """gunicorn exactly as production starts it (README), in its own process group."""
-    command = [str(BIN / "gunicorn"), "-c", "python:workshop.gunicorn_config", "wsgi:app"]
+APP_SERVER = ["-c", "python:workshop.gunicorn_config", "wsgi:app"]
+REFERENCE_SERVER = ["-c", "python:benchmarks.reference_gunicorn", "benchmarks.reference_app:app"]
+
+
+def start_gunicorn(env: dict, port: int, arguments=APP_SERVER, ready="/healthz/live"):
+    """gunicorn exactly as production starts it (README), in its own process group; or, with
+    REFERENCE_SERVER, the yardstick app under the same settings."""
+    command = [str(BIN / "gunicorn"), *arguments]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with {server.returncode}")
         try:
-            if request(port, "GET", "/healthz/live")[0] == 200:
+            if request(port, "GET", ready)[0] == 200:
                 return server
         except OSError:
             time.sleep(0.3)
     stop(server)
-    raise SystemExit("gunicorn did not answer /healthz/live within 60 s")
+    raise SystemExit(f"gunicorn did not answer {ready} within 60 s")
+
+
+def load_reference() -> "Result":
+    """The yardstick page under load, on its own server (the app's server stays up, idle)."""
+    create_database_if_missing(REFERENCE_DATABASE_URL)
+    port = free_port()
+    env = os.environ | {
+        "REFERENCE_DATABASE_URL": REFERENCE_DATABASE_URL,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+    }
+    server = start_gunicorn(env, port, REFERENCE_SERVER, ready=REFERENCE[2])
+    try:
+        return load(port, REFERENCE[1], REFERENCE[2], "")
+    finally:
+        stop(server)
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -315,17 +343,24 @@ def mean_floor(before: Result, after: Result) -> Result:
     )
 
 
-def print_table(floor: Result, results: list[Result], logged_in: Result) -> int:
-    print(f"\n{'page':<31} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'÷floor':>7}  flags")
+def print_table(floor: Result, results: list[Result], logged_in: Result, yardstick: Result) -> int:
+    """The table. The floor, the logged-in floor and the yardstick are shown, never flagged.
+    ÷bare is each row's rate over the yardstick's: the issue's target (0.2 of the floor, where
+    its bare page made 0.26) is about 0.77 of it, whatever this machine's balance between the
+    framework and the database."""
+    header = f"{'page':<31} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'÷floor':>7} {'÷bare':>6}"
+    print(f"\n{header}  flags")
     flagged = 0
-    for result in [floor, logged_in, *results]:
-        ratio = result.requests_per_second / floor.requests_per_second
-        reference = result is floor or result is logged_in
+    references = [floor, logged_in, yardstick]
+    for result in [*references, *results]:
+        rate = result.requests_per_second
+        reference = any(result is shown for shown in references)
         found = [] if reference else flags(result, floor.requests_per_second)
         flagged += bool(found)
         print(
-            f"{result.label:<31} {result.requests_per_second:>8.1f} {result.p50_ms:>8.1f}"
-            f" {result.p99_ms:>8.1f} {ratio:>7.2f}  {', '.join(found)}"
+            f"{result.label:<31} {rate:>8.1f} {result.p50_ms:>8.1f} {result.p99_ms:>8.1f}"
+            f" {rate / floor.requests_per_second:>7.2f}"
+            f" {rate / yardstick.requests_per_second:>6.2f}  {', '.join(found)}"
         )
     return flagged
 
@@ -362,6 +397,7 @@ def main() -> int:
         }
         floor_before = load(port, FLOOR[1], FLOOR[2], "")
         logged_in = load(port, LOGGED_IN_FLOOR[1], LOGGED_IN_FLOOR[2], cookies["counselor"])
+        yardstick = load_reference()
         results = []
         for who, label, template in chosen_pages():
             path = template.format(**people["ids"])
@@ -372,7 +408,7 @@ def main() -> int:
     finally:
         stop(server)
     floor = mean_floor(floor_before, floor_after)
-    flagged = print_table(floor, results, logged_in)
+    flagged = print_table(floor, results, logged_in, yardstick)
     target = f"target: >= {FLOOR_RATIO} of the floor and p99 < {P99_LIMIT_MS:.0f} ms"
     print(
         f"\n{flagged} page(s) flagged ({target})" if flagged else f"\nAll pages meet the {target}"
