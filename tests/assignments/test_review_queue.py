@@ -15,7 +15,7 @@ from tests.assignments.builders import (
 )
 from tests.assignments.test_grid import link_to
 from tests.helpers import counting_queries, text_of
-from workshop.assignments.queries import QUEUE_PAGE_SIZE
+from workshop.assignments.queries import QUEUE_PAGE_SIZE, QUEUE_PREVIEW, grid_data
 from workshop.extensions import db
 from workshop.models import Submission, utcnow
 
@@ -95,6 +95,24 @@ def test_the_queue_is_paginated_and_keeps_the_grids_order(counselor, group, hw):
     grid = text_of(counselor.get(f"/workshops/{group.workshop_id}/homework"))
     grid_queue = grid.split('id="queue-heading"')[1].split('id="grid-heading"')[0]
     assert queue_links(grid_queue) == listed[: len(queue_links(grid_queue))]  # the same order
+
+
+def test_the_grid_reads_only_the_oldest_answers_waiting_and_their_number(counselor, group, hw):
+    """A workshop whose counselors fall behind has hundreds of answers waiting: the grid page
+    reads the few it shows and how many there are, not every one of them."""
+    answer_everything(hw, group, 3)  # 12 answers waiting, in 3 columns
+    with hw.database():
+        data = grid_data(group.workshop_id, group.couple_ids, None)  # no column in view
+    assert data.waiting_count == 12
+    assert len(data.oldest_waiting) == QUEUE_PREVIEW
+    assert data.answers == []  # none of the other waiting answers
+
+    grid = text_of(counselor.get(f"/workshops/{group.workshop_id}/homework"))
+    queue = text_of(counselor.get(queue_url(group.workshop_id)))
+    preview = grid.split('id="queue-heading"')[1].split('id="grid-heading"')[0]
+    assert "Waiting for your review (12)" in preview
+    assert "All 12 answers waiting for review, oldest first" in preview
+    assert queue_links(preview) == queue_links(queue)[:QUEUE_PREVIEW]
 
 
 def test_a_page_past_the_end_is_empty_not_an_error(counselor, group, hw):

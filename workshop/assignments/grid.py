@@ -285,7 +285,7 @@ def _cells(
 def _shown_assignments(shown: dict[tuple, object], data: GridData) -> dict[int, tuple]:
     """(couple id, column key, its answers' statuses by respondent) of each assignment of
     the `shown` columns (by key), by id. GridData.answers also holds assignments of columns
-    not shown (due at the same time as a shown one, or with answers waiting for review)."""
+    not shown (due at the same time as a shown one)."""
     assignments: dict[int, tuple] = {}
     # Read by position: a row's attributes cost more than the rest here.
     for answer in data.answers:
@@ -370,8 +370,8 @@ class QueueItem(NamedTuple):
 
 
 def queue_items(rows, data: GridData, grid: Grid) -> list[QueueItem]:
-    """The review queue's rows (GridData.answers) with what the grid already read: the
-    homework's title and kind, the names."""
+    """The review queue preview's rows (GridData.oldest_waiting) with what the grid already
+    read: the homework's title and kind, the names."""
     couple_names = {row.couple_id: row.couple_name for row in grid.rows}
     partner_names = {partner_id: name for _, partner_id, name, *_ in data.couples}
     link = _assignment_link()

@@ -138,45 +138,44 @@ def grid_workshop_and_columns_or_404(
 
 @dataclass
 class GridData:
-    """What the grid and the review queue show, read as plain rows (see grid_data). Times are
-    as stored: naive UTC (see _as_stored)."""
+    """What the grid and the review queue's preview show, read as plain rows (see grid_data).
+    Times are as stored: naive UTC (see _as_stored)."""
 
     # Partners (couple_id, id, name, enrolled_at, locked, first_due, first_id), in partner
     # order; the last two: the first homework's, of couples no longer enrolled.
     couples: list
-    # The assignments due within the shown columns' times, and those with answers waiting
-    # for review; a row per answer, or one with no answer (its last five None):
-    # (assignment id, couple_id, the four parts of its column, answer id, respondent,
-    # partner_id, status, submitted_at).
+    # The assignments due within the shown columns' times, a row per answer, or one with no
+    # answer (its last five None): (assignment id, couple_id, the four parts of its column,
+    # answer id, respondent, partner_id, status, submitted_at).
     answers: list
-
-    def waiting(self) -> list:
-        """The answers waiting for review (submitted), oldest first, in the order of the review
-        queue's page (_ANSWERS_ON_PAGE): the grid page shows the first few and the count."""
-        # Read by position (status, then submitted_at and id): a row's attribute costs ten
-        # times as much, and a workshop has hundreds of answers.
-        submitted = [a for a in self.answers if a[9] == SubmissionStatus.SUBMITTED]
-        # Submitting sets the time; a row without one (never expected) comes first, not a 500.
-        return sorted(submitted, key=lambda a: (a[10] or datetime.min, a[6]))
+    # The oldest answers waiting for review (at most QUEUE_PREVIEW), oldest first, in rows
+    # of the same form; and how many are waiting in all.
+    oldest_waiting: list
+    waiting_count: int
 
 
 def grid_data(
     workshop_id: int, couple_ids: list[int], due_between: tuple[datetime, datetime] | None
 ) -> GridData:
     """The partners of the couples enrolled and of the others of `couple_ids` (those with
-    homework here), and the homework due `due_between` (the first and last due times, as
-    stored, of the columns the grid shows; None: none) with its answers, and the answers
-    waiting for review, as plain rows, in two statements whatever the workshop's size.
+    homework here); the homework due `due_between` (the first and last due times, as stored,
+    of the columns the grid shows; None: none) with its answers; and the oldest answers
+    waiting for review with their number: as plain rows, in two statements whatever the
+    workshop's size.
 
     A workshop has hundreds of assignments and answers, and the grid shows a few of its
-    columns: it reads the rows of those only, and of them only what it shows (states and
-    names, not the encrypted answers nor the versions' field lists). The review queue is made
-    from the same rows (GridData.waiting): a statement of its own would cost more than them."""
+    columns and a few of the answers waiting: it reads the rows of those only, and of them
+    only what it shows (states and names, not the encrypted answers nor the versions' field
+    lists)."""
     workshop = {"workshop_id": workshop_id}
     partners = plain_rows(_GRID_PARTNERS, workshop | {"couple_ids": couple_ids})
     first_due, last_due = due_between or (None, None)  # None: only the waiting answers
-    answers = plain_rows(_GRID_ANSWERS, workshop | {"first_due": first_due, "last_due": last_due})
-    return GridData(partners, answers)
+    rows = plain_rows(_GRID_ANSWERS, workshop | {"first_due": first_due, "last_due": last_due})
+    # Read by position (`waiting`, last): a row's attribute costs ten times as much, and a
+    # workshop has hundreds of answers.
+    answers = [row for row in rows if row[-1] is None]
+    oldest = [row for row in rows if row[-1] is not None]
+    return GridData(partners, answers, oldest, oldest[0][-1] if oldest else 0)
 
 
 # --- the review queue page ----------------------------------------------------------------
@@ -367,39 +366,54 @@ _GRID_PARTNERS = union_all(
     ),
 ).order_by("couple_id", "id")
 
-# The assignments due within the shown columns' times (bound as stored: first_due, last_due)
-# and those with answers waiting for review, a row per answer, without the answers. Columns
-# due at the window's edge times but not shown are read too; build_grid leaves them out.
+# The grid's answers, in one statement of two parts:
+# - the assignments due within the shown columns' times (bound as stored: first_due,
+#   last_due), a row per answer, without the answers (columns due at the window's edge times
+#   but not shown are read too; build_grid leaves them out), `waiting` None;
+# - the QUEUE_PREVIEW oldest answers waiting for review, in the queue page's order
+#   (_ANSWERS_ON_PAGE), each with the number waiting in all (`waiting`). Only these: a workshop
+#   whose counselors fall behind has hundreds waiting, and the page shows a few and the number.
+# The second part is a subquery: SQLite takes no LIMIT in a branch of a UNION.
 _DUE_AT = type_coerce(Assignment.due_at, DateTime())
-_GRID_ANSWERS = (
-    select(
-        Assignment.id,
-        Assignment.couple_id,
-        Assignment.exercise_version_id,
-        _as_stored(Assignment.opens_at),
-        _as_stored(Assignment.due_at),
-        Assignment.session_id,
-        Submission.id.label("answer_id"),
-        Submission.respondent,
-        Submission.partner_id,
-        Submission.status,
-        _as_stored(Submission.submitted_at),
+_ANSWER_COLUMNS = (
+    Assignment.id,
+    Assignment.couple_id,
+    Assignment.exercise_version_id,
+    _as_stored(Assignment.opens_at),
+    _as_stored(Assignment.due_at),
+    Assignment.session_id,
+    Submission.id.label("answer_id"),
+    Submission.respondent,
+    Submission.partner_id,
+    Submission.status,
+    _as_stored(Submission.submitted_at),
+)
+_OLDEST_WAITING = (
+    select(*_ANSWER_COLUMNS, func.count().over().label("waiting"))  # counted before the LIMIT
+    .join(Assignment, Assignment.id == Submission.assignment_id)
+    .where(
+        Assignment.workshop_id == _WORKSHOP_ID,
+        Submission.status == SubmissionStatus.SUBMITTED,
     )
+    .order_by(Submission.submitted_at.asc().nulls_first(), Submission.id)
+    .limit(QUEUE_PREVIEW)
+    .subquery("oldest_waiting")
+)
+_GRID_ANSWERS = union_all(
+    select(*_ANSWER_COLUMNS, null().label("waiting"))
     .outerjoin(Submission, Submission.assignment_id == Assignment.id)
     .where(
         Assignment.workshop_id == _WORKSHOP_ID,
-        or_(
-            _DUE_AT.between(
-                bindparam("first_due", type_=DateTime()), bindparam("last_due", type_=DateTime())
-            ),
-            Submission.status == SubmissionStatus.SUBMITTED,
+        _DUE_AT.between(
+            bindparam("first_due", type_=DateTime()), bindparam("last_due", type_=DateTime())
         ),
-    )
+    ),
+    select(_OLDEST_WAITING),
 )
 
 # The review queue page's statements. A page of the answers waiting for review in a workshop
 # (its assignments, found by their index, and their submitted answers), oldest first, as the
-# grid's preview (GridData.waiting): submitting sets the time, and an answer without one (never
+# grid's preview (_OLDEST_WAITING): submitting sets the time, and an answer without one (never
 # expected) comes first, not a 500.
 _ANSWERS_ON_PAGE = (
     select(

@@ -51,14 +51,12 @@ def show_grid(workshop_id: int):
     workshop, column_rows = queries.grid_workshop_and_columns_or_404(workshop_id, current_user)
     first_column = request.args.get("columns", type=int)
     grid, data = build_grid(workshop.id, column_rows, utcnow(), first_column)
-    waiting = data.waiting()
-    oldest = queue_items(waiting[: queries.QUEUE_PREVIEW], data, grid)
     return render_template(
         "assignments/show_grid.html",
         workshop=workshop,
         grid=grid,
-        oldest=oldest,
-        waiting_count=len(waiting),
+        oldest=queue_items(data.oldest_waiting, data, grid),
+        waiting_count=data.waiting_count,
     )
 
 
