@@ -6,6 +6,8 @@ CSS() call. The print CSS and the font configuration are parsed once per thread 
 warm render pays only for layout.
 """
 
+import atexit
+import gc
 import logging
 import mimetypes
 import threading
@@ -85,6 +87,7 @@ def _toolkit(paper_size: str):
         from weasyprint.text.fonts import FontConfiguration
 
         kit = _local.kit = {"fetcher": make_fetcher(), "fonts": FontConfiguration(), "css": {}}
+        _free_toolkits_at_exit()
     if paper_size not in kit["css"]:
         kit["css"][paper_size] = _stylesheets(kit, paper_size)
     return kit
@@ -103,6 +106,26 @@ def warm_up(paper_sizes=tuple(PAPER_SIZES)) -> None:
 def forget_toolkit() -> None:
     """Drop this thread's fonts and stylesheets (a worker about to exit frees them first)."""
     _local.__dict__.pop("kit", None)
+
+
+_registered_at_exit = False
+
+
+def _free_toolkits_at_exit() -> None:
+    """Have the process free its fonts and stylesheets when it exits normally, while their C
+    libraries are still loaded. Left to the interpreter's shutdown, their finalizers can run in
+    the wrong order and crash the process (SIGSEGV: the RQ worker on every stop, a script that
+    rendered a report), which a supervisor reports as a crash. gunicorn's workers free theirs
+    in worker_exit; processes that end with os._exit (forked job children) skip this."""
+    global _registered_at_exit
+    if not _registered_at_exit:
+        atexit.register(_free_toolkits)
+        _registered_at_exit = True
+
+
+def _free_toolkits() -> None:
+    forget_toolkit()
+    gc.collect()
 
 
 def _stylesheets(kit, paper_size: str) -> list:
