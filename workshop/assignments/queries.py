@@ -390,6 +390,7 @@ _ANSWER_COLUMNS = (
 )
 _OLDEST_WAITING = (
     select(*_ANSWER_COLUMNS, func.count().over().label("waiting"))  # counted before the LIMIT
+    .select_from(Submission)
     .join(Assignment, Assignment.id == Submission.assignment_id)
     .where(
         Assignment.workshop_id == _WORKSHOP_ID,
