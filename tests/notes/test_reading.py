@@ -5,6 +5,9 @@ import pytest
 from tests.helpers import counting_queries, text_of
 from tests.notes.builders import SOAP_TEXT, note_form, note_url
 from tests.workshops.builders import in_days
+from workshop.curriculum.stages import STAGES
+from workshop.extensions import db
+from workshop.models import Couple
 
 MARKER = "Kestrel-7 private remark"
 
@@ -247,6 +250,41 @@ def test_search_finds_the_counselors_own_notes_by_all_their_words_in_any_case(
     assert "<mark>treatment</mark>" in page
     assert "Silent walks" not in page  # not every word
     assert "Colleague:" not in page  # only the counselor's own notes
+
+
+def test_a_search_result_names_its_couple_session_workshop_date_and_state(
+    counselor, setting, build
+):
+    titles = {stage["key"]: stage["title"] for stage in STAGES}
+    merged = build.session(setting.workshop_id, in_days(-1), stages=("trust", "pace"))
+    signed = build.note(merged, setting.couple_id, sections={"plan": "Lighthouse"}, signed=True)
+    draft = build.note(setting.session_id, setting.couple_id, sections={"plan": "Lighthouse"})
+    with build.database():
+        couple_name = db.session.get(Couple, setting.couple_id).name
+
+    page = text_of(counselor.get("/notes/search?q=lighthouse"))
+
+    assert "2 notes with" in page
+    newer, older = page.split('<li class="card">')[1:3]  # latest session first
+    assert f'href="/notes/{signed}">{couple_name}: {titles["pace"]} + {titles["trust"]}<' in newer
+    assert "Autumn group · Signed" in newer
+    assert f'href="/notes/{draft}">{couple_name}: {titles["trust"]}<' in older
+    assert "Autumn group · Draft" in older
+    assert in_days(-1).strftime("%d %b %Y") in newer
+
+
+def test_search_finds_notes_by_their_couple_and_session_too(counselor, setting, build):
+    """Each note's text holds its couple's name and session's title, as its results show."""
+    titles = {stage["key"]: stage["title"] for stage in STAGES}
+    build.note(setting.session_id, setting.couple_id, sections={"plan": "Calm week"})
+    build.note(setting.later_session_id, setting.couple_id, sections={"plan": "Calm again"})
+    with build.database():
+        first_name = db.session.get(Couple, setting.couple_id).partners[0].first_name
+
+    assert "2 notes with" in text_of(counselor.get(f"/notes/search?q=calm+{first_name}"))
+    by_stage = text_of(counselor.get(f"/notes/search?q=calm+{titles['pace'].split()[-1]}"))
+    assert "1 note with" in by_stage
+    assert "<mark>Calm</mark> again" in by_stage
 
 
 def test_search_matches_addenda_and_records_the_search_without_its_words(counselor, setting, build):

@@ -317,15 +317,87 @@ def _add_addenda(notes: list[TimelineNote]) -> None:
         by_note[note_id].addenda.append(TimelineAddendum(Author(author), signed_at, text))
 
 
-def own_notes(counselor: User) -> list[SessionNote]:
-    """Every note this counselor wrote, latest session first, with what the results show."""
-    query = _with_details(
-        select(SessionNote)
-        .join(SessionNote.session)
-        .where(SessionNote.author_id == counselor.id)
-        .order_by(WorkshopSession.starts_at.desc(), SessionNote.id.desc())
+@dataclass
+class SearchedNote:
+    """A note the counselor wrote, as the search reads and shows it, from plain rows: a search
+    reads every note its counselor ever wrote (hundreds), too many to build ORM objects (and
+    their sessions, couples and addenda) for each."""
+
+    id: int
+    format: str
+    sections: dict
+    status: str
+    session_starts_at: datetime
+    workshop_title: str
+    session_id: int
+    couple_id: int
+    session_title: str = ""
+    couple_name: str = ""
+    addenda: list[str] = field(default_factory=list)  # their texts, oldest first
+
+    is_signed = property(vars(SessionNote)["is_signed"].fget)  # the note's own rule
+
+
+# The search's statements (built once: see workshop.statements): the counselor's notes, latest
+# session first, then what their results show and their text holds besides the sections (the
+# sessions' stage titles, the couples' partners, the addenda), each in one statement.
+_WRITTEN_BY_COUNSELOR = SessionNote.author_id == bindparam("counselor_id")
+_OWN_NOTES = (
+    select(
+        SessionNote.id,
+        SessionNote.format,
+        SessionNote.sections,
+        SessionNote.status,
+        WorkshopSession.starts_at,
+        Workshop.title,
+        WorkshopSession.id,
+        SessionNote.couple_id,
     )
-    return list(db.session.scalars(query).unique())
+    .join(WorkshopSession, WorkshopSession.id == SessionNote.session_id)
+    .join(Workshop, Workshop.id == WorkshopSession.workshop_id)
+    .where(_WRITTEN_BY_COUNSELOR)
+    .order_by(WorkshopSession.starts_at.desc(), SessionNote.id.desc())
+)
+_OWN_NOTES_STAGES = (
+    select(SessionStage.session_id, Stage.title)
+    .join(Stage, Stage.id == SessionStage.stage_id)
+    .where(SessionStage.session_id.in_(select(SessionNote.session_id).where(_WRITTEN_BY_COUNSELOR)))
+    .order_by(SessionStage.session_id, Stage.position)
+)
+_OWN_NOTES_PARTNERS = (
+    select(User.couple_id, User.name)
+    .where(User.couple_id.in_(select(SessionNote.couple_id).where(_WRITTEN_BY_COUNSELOR)))
+    .order_by(User.id)  # partner order (Couple.partners)
+)
+_OWN_NOTES_ADDENDA = (
+    select(NoteAddendum.note_id, NoteAddendum.text)
+    .join(SessionNote, SessionNote.id == NoteAddendum.note_id)
+    .where(_WRITTEN_BY_COUNSELOR)
+    .order_by(NoteAddendum.signed_at, NoteAddendum.id)  # as SessionNote.addenda
+)
+
+
+def own_notes(counselor: User) -> list[SearchedNote]:
+    """Every note this counselor wrote, latest session first, with what the results show."""
+    parameters = {"counselor_id": counselor.id}
+    notes = [SearchedNote(*row) for row in plain_rows(_OWN_NOTES, parameters)]
+    stage_titles = _grouped(plain_rows(_OWN_NOTES_STAGES, parameters))
+    partner_names = _grouped(plain_rows(_OWN_NOTES_PARTNERS, parameters))
+    addenda = _grouped(plain_rows(_OWN_NOTES_ADDENDA, parameters))
+    couple_names = {key: couple_name_of(names) for key, names in partner_names.items()}
+    for note in notes:
+        note.session_title = session_title_of(stage_titles.get(note.session_id, []))
+        note.couple_name = couple_names.get(note.couple_id, "")
+        note.addenda = addenda.get(note.id, [])
+    return notes
+
+
+def _grouped(rows) -> dict[int, list]:
+    """Rows of (key, value) as the values of each key, in the rows' order."""
+    grouped: dict[int, list] = {}
+    for key, value in rows:
+        grouped.setdefault(key, []).append(value)
+    return grouped
 
 
 def own_drafts(counselor: User) -> list[SessionNote]:

@@ -257,7 +257,7 @@ SNIPPET_RADIUS = 80
 
 @dataclass
 class Hit:
-    note: SessionNote
+    note: queries.SearchedNote
     # The snippet in pieces: (text, is_match), for the page to highlight the matches.
     snippet: list[tuple[str, bool]]
 
@@ -284,10 +284,10 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
-def _searchable_text(note: SessionNote) -> str:
+def _searchable_text(note: queries.SearchedNote) -> str:
     fmt = formats.get_format(note.format)
-    addenda = [f"Addendum: {addendum.text}" for addendum in note.addenda]
-    about = f"{note.couple.name} · {note.session.title}"
+    addenda = [f"Addendum: {text}" for text in note.addenda]
+    about = f"{note.couple_name} · {note.session_title}"
     return "\n".join([formats.plain_text(fmt, note.sections), *addenda, about])
 
 
