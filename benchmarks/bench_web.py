@@ -215,21 +215,6 @@ def start_gunicorn(env: dict, port: int, arguments=APP_SERVER, ready="/healthz/l
     raise SystemExit(f"gunicorn did not answer {ready} within 60 s")
 
 
-def load_reference() -> "Result":
-    """The yardstick page under load, on its own server (the app's server stays up, idle)."""
-    create_database_if_missing(REFERENCE_DATABASE_URL)
-    port = free_port()
-    env = os.environ | {
-        "REFERENCE_DATABASE_URL": REFERENCE_DATABASE_URL,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-    }
-    server = start_gunicorn(env, port, REFERENCE_SERVER, ready=REFERENCE[2])
-    try:
-        return load(port, REFERENCE[1], REFERENCE[2], "")
-    finally:
-        stop(server)
-
-
 def stop(server: subprocess.Popen) -> None:
     os.killpg(server.pid, signal.SIGTERM)
     try:
@@ -307,6 +292,21 @@ def load(port: int, label: str, path: str, cookie: str) -> Result:
     return Result(
         label, path, rate, _latency_ms(output, "50"), _latency_ms(output, "99"), "; ".join(problems)
     )
+
+
+def load_reference() -> Result:
+    """The yardstick page under load, on its own server (the app's server stays up, idle)."""
+    create_database_if_missing(REFERENCE_DATABASE_URL)
+    port = free_port()
+    env = os.environ | {
+        "REFERENCE_DATABASE_URL": REFERENCE_DATABASE_URL,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+    }
+    server = start_gunicorn(env, port, REFERENCE_SERVER, ready=REFERENCE[2])
+    try:
+        return load(port, REFERENCE[1], REFERENCE[2], "")
+    finally:
+        stop(server)
 
 
 def check_page(port: int, path: str, cookie: str) -> None:

@@ -82,9 +82,6 @@ def worker_exit(server, worker) -> None:
     """Free WeasyPrint's fonts and stylesheets while their C libraries are still loaded: left
     to the interpreter's shutdown, their finalizers can run in the wrong order and crash the
     exiting worker (a harmless but alarming SIGSEGV in the log)."""
-    import gc
-
     from workshop.reporting import render
 
-    render.forget_toolkit()
-    gc.collect()
+    render.free_toolkits()

@@ -375,6 +375,15 @@ _GRID_PARTNERS = union_all(
 #   whose counselors fall behind has hundreds waiting, and the page shows a few and the number.
 # The second part is a subquery: SQLite takes no LIMIT in a branch of a UNION.
 _DUE_AT = type_coerce(Assignment.due_at, DateTime())
+# The answers waiting for review in a workshop (its assignments, found by their index, and
+# their submitted answers), and the queue's order, the same on the grid's preview and on the
+# queue's page: oldest first; submitting sets the time, and an answer without one (never
+# expected) comes first, not a 500.
+_WAITING_HERE = (
+    Assignment.workshop_id == _WORKSHOP_ID,
+    Submission.status == SubmissionStatus.SUBMITTED,
+)
+_QUEUE_ORDER = (Submission.submitted_at.asc().nulls_first(), Submission.id)
 _ANSWER_COLUMNS = (
     Assignment.id,
     Assignment.couple_id,
@@ -392,11 +401,8 @@ _OLDEST_WAITING = (
     select(*_ANSWER_COLUMNS, func.count().over().label("waiting"))  # counted before the LIMIT
     .select_from(Submission)
     .join(Assignment, Assignment.id == Submission.assignment_id)
-    .where(
-        Assignment.workshop_id == _WORKSHOP_ID,
-        Submission.status == SubmissionStatus.SUBMITTED,
-    )
-    .order_by(Submission.submitted_at.asc().nulls_first(), Submission.id)
+    .where(*_WAITING_HERE)
+    .order_by(*_QUEUE_ORDER)
     .limit(QUEUE_PREVIEW)
     .subquery("oldest_waiting")
 )
@@ -412,10 +418,8 @@ _GRID_ANSWERS = union_all(
     select(_OLDEST_WAITING),
 )
 
-# The review queue page's statements. A page of the answers waiting for review in a workshop
-# (its assignments, found by their index, and their submitted answers), oldest first, as the
-# grid's preview (_OLDEST_WAITING): submitting sets the time, and an answer without one (never
-# expected) comes first, not a 500.
+# The review queue page's statements. A page of the answers waiting for review in a workshop,
+# in the queue's order (as the grid's preview, _OLDEST_WAITING).
 _ANSWERS_ON_PAGE = (
     select(
         Submission.id,
@@ -429,11 +433,8 @@ _ANSWERS_ON_PAGE = (
     )
     .join(Assignment, Assignment.id == Submission.assignment_id)
     .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
-    .where(
-        Assignment.workshop_id == _WORKSHOP_ID,
-        Submission.status == SubmissionStatus.SUBMITTED,
-    )
-    .order_by(Submission.submitted_at.asc().nulls_first(), Submission.id)
+    .where(*_WAITING_HERE)
+    .order_by(*_QUEUE_ORDER)
     .limit(bindparam("page_size"))
     .offset(bindparam("page_offset"))
     .subquery("queue_answer")

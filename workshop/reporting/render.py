@@ -7,6 +7,7 @@ warm render pays only for layout.
 """
 
 import atexit
+import functools
 import gc
 import logging
 import mimetypes
@@ -108,22 +109,18 @@ def forget_toolkit() -> None:
     _local.__dict__.pop("kit", None)
 
 
-_registered_at_exit = False
-
-
+@functools.cache  # once per process
 def _free_toolkits_at_exit() -> None:
     """Have the process free its fonts and stylesheets when it exits normally, while their C
     libraries are still loaded. Left to the interpreter's shutdown, their finalizers can run in
     the wrong order and crash the process (SIGSEGV: the RQ worker on every stop, a script that
-    rendered a report), which a supervisor reports as a crash. gunicorn's workers free theirs
-    in worker_exit; processes that end with os._exit (forked job children) skip this."""
-    global _registered_at_exit
-    if not _registered_at_exit:
-        atexit.register(_free_toolkits)
-        _registered_at_exit = True
+    rendered a report), which a supervisor reports as a crash. Processes that end with
+    os._exit (forked job children) skip this."""
+    atexit.register(free_toolkits)
 
 
-def _free_toolkits() -> None:
+def free_toolkits() -> None:
+    """Free this thread's fonts and stylesheets now (a process about to exit)."""
     forget_toolkit()
     gc.collect()
 
