@@ -5,10 +5,11 @@ gunicorn with the config module `workshop.gunicorn_config` (several workers, --p
 PostgreSQL, with Redis for the rate limits, WORKSHOP_ENV=production. Then it logs in a counselor,
 a partner and the practice's admin (one successful login each: the login limits count failures
 only, so they never get in the way) and loads every main page with wrk, 16 connections, a
-bounded time each, after `/healthz/live`: a route that touches no database, the floor.
+bounded time each, each right after `/healthz/live`: a route that touches no database, the
+floor (measured before every row, as the machine's speed drifts within a run).
 
 Per page it prints requests/s, p50 and p99 latency and the ratio of its requests/s to the
-floor's, and flags a page below 0.2 of the floor or with p99 at or above 100 ms (exit 1).
+floor's measured right before it, and flags a page below 0.2 of the floor or with p99 at or above 100 ms (exit 1).
 
     DATABASE_URL   PostgreSQL database to use (default .../workshop_bench, created if missing).
                    Migrated; seeded with `seed-scale` once, when it holds no scale practice.
@@ -17,6 +18,7 @@ floor's, and flags a page below 0.2 of the floor or with p99 at or above 100 ms 
                    .../workshop_bench_reference, created and filled if missing).
     BENCH_SCALE    `seed-scale --scale` for a first seeding (default 1.0: 2,000 couples).
     BENCH_SECONDS  load time per page (default 10); BENCH_CONNECTIONS (default 16).
+    BENCH_FLOOR_SECONDS  load time of the floor before each row (default 4).
     BENCH_PAGES    only the pages whose label contains one of these comma-separated words
                    (e.g. "grid,audit"); all pages by default.
     WEB_CONCURRENCY and the other gunicorn settings: as in production.
@@ -46,6 +48,7 @@ DATABASE_URL = os.environ.get(
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 SCALE = os.environ.get("BENCH_SCALE", "1.0")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "4"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WRK = os.environ.get("WRK", shutil.which("wrk") or "/usr/bin/wrk")
 FLOOR_RATIO = 0.2
@@ -270,6 +273,8 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: str
+    # The floor's rate measured right before this row (see floor_then): the ratios use it.
+    floor: float = 0.0
 
 
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -280,9 +285,9 @@ def _latency_ms(output: str, percentile: str) -> float:
     return float(match.group(1)) * UNITS_MS[match.group(2)]
 
 
-def load(port: int, label: str, path: str, cookie: str) -> Result:
-    """wrk on one URL: CONNECTIONS connections on 2 threads for SECONDS seconds."""
-    command = [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+def load(port: int, label: str, path: str, cookie: str, seconds: int = SECONDS) -> Result:
+    """wrk on one URL: CONNECTIONS connections on 2 threads for `seconds` seconds."""
+    command = [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {COOKIE}={cookie}"]
     command.append(f"http://127.0.0.1:{port}{path}")
@@ -309,6 +314,18 @@ def load_reference() -> Result:
         stop(server)
 
 
+def floor_then(port: int, measure) -> Result:
+    """The floor for FLOOR_SECONDS, then `measure()`; its result with that floor's rate.
+
+    This machine's speed drifts by a quarter within one run (1,348 then 1,929 requests a second
+    for the floor, minutes apart): a ratio to a floor measured at the run's ends is off by as
+    much, either way. A floor measured right before each row drifts with it."""
+    floor = load(port, FLOOR[1], FLOOR[2], "", FLOOR_SECONDS)
+    result = measure()
+    result.floor = floor.requests_per_second
+    return result
+
+
 def check_page(port: int, path: str, cookie: str) -> None:
     """Refuse to time a page that does not answer 200 (a redirect to the login is fast)."""
     status = request(port, "GET", path, cookie)[0]
@@ -316,9 +333,9 @@ def check_page(port: int, path: str, cookie: str) -> None:
         raise SystemExit(f"{path} answered {status} before the load: nothing to measure")
 
 
-def flags(result: Result, floor: float) -> list[str]:
+def flags(result: Result) -> list[str]:
     found = []
-    if result.requests_per_second < FLOOR_RATIO * floor:
+    if result.requests_per_second < FLOOR_RATIO * result.floor:
         found.append(f"below {FLOOR_RATIO} of the floor")
     if result.p99_ms >= P99_LIMIT_MS:
         found.append(f"p99 >= {P99_LIMIT_MS:.0f} ms")
@@ -327,27 +344,25 @@ def flags(result: Result, floor: float) -> list[str]:
     return found
 
 
-def mean_floor(before: Result, after: Result) -> Result:
-    """The floor measured before and after the pages (the machine's load may drift between)."""
+def floor_row(measured: list[Result]) -> Result:
+    """The floor's row: the mean of the floors measured before each row, their spread printed."""
+    rates = [result.floor for result in measured]
+    mean = sum(rates) / len(rates)
     print(
-        f"\nfloor before the pages {before.requests_per_second:.1f} req/s,"
-        f" after {after.requests_per_second:.1f} req/s: the ratios use their mean"
+        f"\nfloor measured {len(rates)} times, before each row: {min(rates):.1f} to"
+        f" {max(rates):.1f} req/s (mean {mean:.1f}); each row's ratios use the floor before it"
     )
-    return Result(
-        FLOOR[1],
-        FLOOR[2],
-        (before.requests_per_second + after.requests_per_second) / 2,
-        (before.p50_ms + after.p50_ms) / 2,
-        max(before.p99_ms, after.p99_ms),
-        "; ".join(filter(None, (before.errors, after.errors))),
-    )
+    return Result(FLOOR[1], FLOOR[2], mean, 0.0, 0.0, "", mean)
 
 
-def print_table(floor: Result, results: list[Result], logged_in: Result, yardstick: Result) -> int:
+def print_table(results: list[Result], logged_in: Result, yardstick: Result) -> int:
     """The table. The floor, the logged-in floor and the yardstick are shown, never flagged.
-    ÷bare is each row's rate over the yardstick's: the issue's target (0.2 of the floor, where
-    its bare page made 0.26) is about 0.77 of it, whatever this machine's balance between the
-    framework and the database."""
+    ÷floor is a row's rate over the floor measured right before it; ÷bare is a row's ÷floor
+    over the yardstick's: the issue's target (0.2 of the floor, where its bare page made 0.26)
+    is about 0.77 of it, whatever this machine's balance between the framework and the
+    database."""
+    floor = floor_row([logged_in, yardstick, *results])
+    bare = yardstick.requests_per_second / yardstick.floor
     header = f"{'page':<31} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'÷floor':>7} {'÷bare':>6}"
     print(f"\n{header}  flags")
     flagged = 0
@@ -355,12 +370,13 @@ def print_table(floor: Result, results: list[Result], logged_in: Result, yardsti
     for result in [*references, *results]:
         rate = result.requests_per_second
         reference = any(result is shown for shown in references)
-        found = [] if reference else flags(result, floor.requests_per_second)
+        found = [] if reference else flags(result)
         flagged += bool(found)
+        latency = "" if result is floor else f"{result.p50_ms:>8.1f} {result.p99_ms:>8.1f}"
         print(
-            f"{result.label:<31} {rate:>8.1f} {result.p50_ms:>8.1f} {result.p99_ms:>8.1f}"
-            f" {rate / floor.requests_per_second:>7.2f}"
-            f" {rate / yardstick.requests_per_second:>6.2f}  {', '.join(found)}"
+            f"{result.label:<31} {rate:>8.1f} {latency:>17}"
+            f" {rate / result.floor:>7.2f}"
+            f" {rate / result.floor / bare:>6.2f}  {', '.join(found)}"
         )
     return flagged
 
@@ -395,20 +411,18 @@ def main() -> int:
         cookies |= {
             who: log_in(port, email, SCALE_PASSWORD) for who, email in people["emails"].items()
         }
-        floor_before = load(port, FLOOR[1], FLOOR[2], "")
-        logged_in = load(port, LOGGED_IN_FLOOR[1], LOGGED_IN_FLOOR[2], cookies["counselor"])
-        yardstick = load_reference()
+        _, label, path = LOGGED_IN_FLOOR
+        logged_in = floor_then(port, lambda: load(port, label, path, cookies["counselor"]))
+        yardstick = floor_then(port, load_reference)
         results = []
         for who, label, template in chosen_pages():
             path = template.format(**people["ids"])
             check_page(port, path, cookies[who])
-            results.append(load(port, label, path, cookies[who]))
+            results.append(floor_then(port, lambda: load(port, label, path, cookies[who])))  # noqa: B023 - called at once
             print(f"  {label}: {results[-1].requests_per_second:.1f} req/s", flush=True)
-        floor_after = load(port, FLOOR[1], FLOOR[2], "")
     finally:
         stop(server)
-    floor = mean_floor(floor_before, floor_after)
-    flagged = print_table(floor, results, logged_in, yardstick)
+    flagged = print_table(results, logged_in, yardstick)
     target = f"target: >= {FLOOR_RATIO} of the floor and p99 < {P99_LIMIT_MS:.0f} ms"
     print(
         f"\n{flagged} page(s) flagged ({target})" if flagged else f"\nAll pages meet the {target}"
