@@ -9,7 +9,8 @@ bounded time each, each right after `/healthz/live`: a route that touches no dat
 floor (measured before every row, as the machine's speed drifts within a run).
 
 Per page it prints requests/s, p50 and p99 latency and the ratio of its requests/s to the
-floor's measured right before it, and flags a page below 0.2 of the floor or with p99 at or above 100 ms (exit 1).
+floor's measured right before it, and flags a page below 0.2 of the floor or with p99 at or
+above 100 ms (exit 1).
 
     DATABASE_URL   PostgreSQL database to use (default .../workshop_bench, created if missing).
                    Migrated; seeded with `seed-scale` once, when it holds no scale practice.
