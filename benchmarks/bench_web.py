@@ -34,7 +34,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode
@@ -315,7 +317,7 @@ def load_reference() -> Result:
         stop(server)
 
 
-def floor_then(port: int, measure) -> Result:
+def floor_then(port: int, measure: Callable[[], Result]) -> Result:
     """The floor for FLOOR_SECONDS, then `measure()`; its result with that floor's rate.
 
     This machine's speed drifts by a quarter within one run (1,348 then 1,929 requests a second
@@ -413,13 +415,13 @@ def main() -> int:
             who: log_in(port, email, SCALE_PASSWORD) for who, email in people["emails"].items()
         }
         _, label, path = LOGGED_IN_FLOOR
-        logged_in = floor_then(port, lambda: load(port, label, path, cookies["counselor"]))
+        logged_in = floor_then(port, partial(load, port, label, path, cookies["counselor"]))
         yardstick = floor_then(port, load_reference)
         results = []
         for who, label, template in chosen_pages():
             path = template.format(**people["ids"])
             check_page(port, path, cookies[who])
-            results.append(floor_then(port, lambda: load(port, label, path, cookies[who])))  # noqa: B023 - called at once
+            results.append(floor_then(port, partial(load, port, label, path, cookies[who])))
             print(f"  {label}: {results[-1].requests_per_second:.1f} req/s", flush=True)
     finally:
         stop(server)
