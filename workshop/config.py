@@ -38,6 +38,10 @@ class BaseConfig:
     SECOND_FACTOR_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     SECOND_FACTOR_LIMIT_PER_ADDRESS = "20 per 15 minutes"
     PASSWORD_RESET_LIMIT = "5 per hour"  # nosec B105 # noqa: S105 - a rate, not a password
+    # Said outright: Flask-Limiter keeps the last app's setting on its one shared extension
+    # object, so an app that left it out would inherit "off" from an earlier app that turned
+    # limits off (the test suite builds many apps in one process).
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"

@@ -5,7 +5,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import test_config
 from tests.helpers import text_of, without_tokens
+from workshop import create_app
 from workshop.auth.services import LOGIN_FAILED
 from workshop.extensions import db
 from workshop.models import User
@@ -155,6 +157,22 @@ def test_the_address_limit_is_20_failures_by_default(browser, world):
     for number in range(20):
         assert failed_login(browser, f"guess{number}@example.net").status_code == 200
     assert failed_login(browser, "guess99@example.net").status_code == 429
+
+
+@pytest.fixture
+def earlier_app_without_rate_limits(_schema, database_url):
+    """An app with rate limits switched off, built before the test's own app (as the query
+    budget tests build theirs, earlier in the same process)."""
+    create_app(test_config(database_url, RATELIMIT_ENABLED=False))
+
+
+def test_limits_hold_in_an_app_built_after_one_without_them(
+    earlier_app_without_rate_limits, browser, world
+):
+    for _ in range(5):
+        failed_login(browser, world.counselor)
+
+    assert failed_login(browser, world.counselor).status_code == 429
 
 
 def test_successful_logins_do_not_count_as_failures(tuned_browser, app, world):
