@@ -6,6 +6,7 @@ and a login counts only while its row is open, recently used and not too old.
 """
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from flask import (
     Flask,
@@ -19,7 +20,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from workshop.extensions import db, login_manager
@@ -214,7 +215,7 @@ def timeouts_for(user: User) -> tuple[timedelta, timedelta]:
     return config["PARTNER_IDLE_TIMEOUT"], config["PARTNER_ABSOLUTE_TIMEOUT"]
 
 
-def expiry_reason(login: LoginSession, now: datetime) -> str | None:
+def expiry_reason(login: "LoginSession | OpenLogin", now: datetime) -> str | None:
     """Why the login is over (a sentence for the user), or None while it is still valid."""
     idle, absolute = timeouts_for(login.user)
     if now - login.created_at > absolute:
@@ -237,31 +238,56 @@ def _describe(span: timedelta) -> str:
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the user of an open, unexpired login named by the cookie."""
-    login = _find_login(session.get(SESSION_KEY))
-    if login is None or login.ended_at is not None or str(login.user_id) != user_id:
+    login = _open_login(session.get(SESSION_KEY))
+    if login is None or login.ended_at is not None or str(login.user.id) != user_id:
         return None
     if login.pending_step:
         return None  # never a full login before its pending step is done
     now = utcnow()
     reason = expiry_reason(login, now)
     if not login.user.is_active or reason:
-        login.ended_at = now
-        g.login_changed = True
+        _update_login(login.id, ended_at=now)
         session.clear()
         if reason:
             flash(reason, "info")
         return None
     if now - login.last_seen_at > TOUCH_INTERVAL:
-        login.last_seen_at = now
-        g.login_changed = True
+        _update_login(login.id, last_seen_at=now)
     return login.user
 
 
-# Built once: every logged-in request runs it, and building a statement costs more Python
+class OpenLogin(NamedTuple):
+    """What checking a request's login reads: its user (the ORM object current_user is) and
+    the login's own columns, without a LoginSession object."""
+
+    user: User
+    id: int
+    created_at: datetime
+    last_seen_at: datetime
+    ended_at: datetime | None
+    pending_step: str | None
+
+
+# Built once: every logged-in request runs them, and building a statement costs more Python
 # than running it (SQLAlchemy caches the compiled SQL, not the construction).
 LOGIN_BY_TOKEN = (
     select(LoginSession)
     .options(joinedload(LoginSession.user))
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+# Every logged-in request checks its login: one ORM object (the user) and the login's
+# columns cost about half the Python of a LoginSession joined to its User (two objects, the
+# relationship between them, and both in the identity map).
+OPEN_LOGIN_BY_TOKEN = (
+    select(
+        User,
+        LoginSession.id,
+        LoginSession.created_at,
+        LoginSession.last_seen_at,
+        LoginSession.ended_at,
+        LoginSession.pending_step,
+    )
+    .join(LoginSession, LoginSession.user_id == User.id)
     .where(LoginSession.token_hash == bindparam("token_hash"))
 )
 
@@ -270,3 +296,17 @@ def _find_login(token: str | None) -> LoginSession | None:
     if not token:
         return None
     return db.session.scalar(LOGIN_BY_TOKEN, {"token_hash": token_digest(token)})
+
+
+def _open_login(token: str | None) -> OpenLogin | None:
+    """The login named by the cookie's token, with its user, for checking it (load_user)."""
+    if not token:
+        return None
+    row = db.session.execute(OPEN_LOGIN_BY_TOKEN, {"token_hash": token_digest(token)}).first()
+    return None if row is None else OpenLogin(*row)
+
+
+def _update_login(login_id: int, **values) -> None:
+    """Write the login's new end or last-seen time; load_login commits it before the view."""
+    db.session.execute(update(LoginSession).where(LoginSession.id == login_id).values(**values))
+    g.login_changed = True
