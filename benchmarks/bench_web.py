@@ -254,7 +254,13 @@ def session_cookie(headers) -> str | None:
 
 
 def log_in(port: int, email: str, password: str) -> str:
-    """A logged-in session cookie: the login form's CSRF token, then the credentials."""
+    """A logged-in session cookie as a browser holds it after its first page: the login
+    form's CSRF token, the credentials, then the home page the login leads to.
+
+    A login starts a fresh session, so the first page that shows a form adds a new CSRF
+    secret to the cookie; a browser keeps that cookie, and no later page changes it. wrk
+    sends one cookie over and over: the cookie of the login itself would make every request
+    mint a secret and sign a new cookie, work no real visitor's request does."""
     status, headers, page = request(port, "GET", "/login")
     cookie = session_cookie(headers)
     token = unescape(CSRF_META.search(page).group(1))
@@ -262,6 +268,10 @@ def log_in(port: int, email: str, password: str) -> str:
     status, headers, _ = request(port, "POST", "/login", cookie, form)
     if status != 302:
         raise SystemExit(f"login as {email} answered {status}, not a redirect")
+    cookie = session_cookie(headers) or cookie
+    status, headers, _ = request(port, "GET", "/", cookie)
+    if status != 200:
+        raise SystemExit(f"the home page after logging in as {email} answered {status}")
     return session_cookie(headers) or cookie
 
 
@@ -330,10 +340,14 @@ def floor_then(port: int, measure: Callable[[], Result]) -> Result:
 
 
 def check_page(port: int, path: str, cookie: str) -> None:
-    """Refuse to time a page that does not answer 200 (a redirect to the login is fast)."""
-    status = request(port, "GET", path, cookie)[0]
+    """Refuse to time a page that does not answer 200 (a redirect to the login is fast), or
+    that sends a new session cookie to a browser already holding its cookie (every request
+    of the load would sign one: see log_in)."""
+    status, headers, _ = request(port, "GET", path, cookie)
     if status != 200:
         raise SystemExit(f"{path} answered {status} before the load: nothing to measure")
+    if session_cookie(headers) is not None:
+        raise SystemExit(f"{path} sets a new session cookie on a repeated visit")
 
 
 def flags(result: Result) -> list[str]:
