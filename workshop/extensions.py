@@ -11,6 +11,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import CSRFProtect
+from psycopg.types.numeric import IntDumper
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -77,6 +78,15 @@ def _autocommit(engine):
         twin = engine.execution_options(isolation_level="AUTOCOMMIT")
         engine._autocommit_twin = twin
     return twin
+
+
+class AtLeastInt4Dumper(IntDumper):
+    """psycopg's dumper of Python ints, but an int that fits smallint goes as integer: the
+    columns it is compared with are integer (see workshop._integers_at_least_int4)."""
+
+    def upgrade(self, obj: int, format):
+        dumper = super().upgrade(obj, format)
+        return self._int4_dumper if dumper is self._int2_dumper else dumper
 
 
 db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
