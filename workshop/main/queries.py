@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from itertools import groupby
 
-from sqlalchemy import bindparam, func, select, text, true
+from sqlalchemy import String, bindparam, func, literal, select, text, true
 
 from workshop.curriculum.stages import STAGES
 from workshop.extensions import db
@@ -52,9 +52,15 @@ def practice_staff(practice_id: int) -> list[User]:
 
 # The admin's and the counselor's home statements, built once with bound parameters:
 # building a statement anew costs more Python than running it.
+# The role is written into the SQL, not bound: the one plan PostgreSQL keeps for a prepared
+# statement serves any value of a parameter, and for "any role" it read every user of the
+# practice instead of its counselors' entries in ix_user_practice_id_role.
 _COUNSELORS_OF_PRACTICE = (
     select(func.count(User.id))
-    .where(User.practice_id == Practice.id, User.role == Role.COUNSELOR)
+    .where(
+        User.practice_id == Practice.id,
+        User.role == literal(Role.COUNSELOR, String, literal_execute=True),
+    )
     .scalar_subquery()
 )
 # What the admin's home shows of the practice, with its number of counselors, in one statement

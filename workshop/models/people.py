@@ -56,10 +56,15 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('admin', 'counselor', 'partner')", name="role_known"),
         CheckConstraint("role = 'partner' OR couple_id IS NULL", name="only_partners_in_couples"),
+        # A practice's users of one role (its counselors, its staff): partners are nearly all
+        # of a practice's users, so an index of practice alone had the admin's home read every
+        # partner to count a few dozen counselors. It serves lookups by practice alone too
+        # (the foreign key's), so practice_id has no index of its own.
+        db.Index("ix_user_practice_id_role", "practice_id", "role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"), index=True)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
     role: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(120))
     # Lower-cased on the way in; a partner may have no email (and so no login) yet.
