@@ -54,8 +54,9 @@ clean:
 bench-reports: $(STAMP)
 	$(BIN)/python benchmarks/bench_reports.py
 
-# EXPLAIN of every main page's SQL on PostgreSQL with `seed-scale` data (not part of the tests);
-# fails on a sequential scan of a large table. It EMPTIES the database named by
+# EXPLAIN ANALYZE of every main page's SQL on PostgreSQL with `seed-scale` data, each statement
+# prepared as the app runs it (not part of the tests); fails when a plan reads a large table
+# sequentially or PostgreSQL plans a statement afresh on every run. It EMPTIES the database named by
 # BENCH_DATABASE_URL (BENCH_REUSE=1 keeps the scale data of its previous run).
 .PHONY: bench-explain
 bench-explain: $(STAMP)

@@ -8,10 +8,19 @@ Not a test: a check to run by hand or from CI on PostgreSQL (`make bench-explain
 It EMPTIES that database (drops the public schema), migrates it, fills it with
 `seed-scale` (BENCH_SCALE, default 1.0: 2,000 couples, ~300,000 rows), runs VACUUM ANALYZE, then
 requests each main page with the test client as the person who uses it, capturing the SQL
-sent (a before_cursor_execute listener). Each SELECT is EXPLAINed with its own parameters.
-BENCH_REUSE=1 keeps the scale data of an earlier run (made by this script: same data key).
-It prints, per page, the number of statements and any sequential scan, and exits 1 when a
-plan reads a large table (over BENCH_LARGE_ROWS rows, default 2,000) sequentially.
+sent (a before_cursor_execute listener). BENCH_REUSE=1 keeps the scale data of an earlier run
+(made by this script: same data key).
+
+Each statement then runs as the app runs it: on one of the app's connections, prepared
+(psycopg prepares a statement from its fifth run), fifteen times, and is explained as
+PostgreSQL then runs it (EXPLAIN ANALYZE EXECUTE of that prepared statement: its generic plan
+once PostgreSQL settled on one), in a transaction rolled back at the end. It prints, per page,
+the number of statements and the tables read sequentially, and exits 1 when
+- a plan reads more than BENCH_LARGE_ROWS rows (default 2,000) of a larger table
+  sequentially (a scan that stops early, under a LIMIT, is printed but not counted), or
+- PostgreSQL planned a statement afresh on every run instead of reusing one plan: a constant
+  bound as a parameter can hide from the one plan that a partial index applies, and planning
+  a page's statement on every view costs as much as running it.
 """
 
 import os
@@ -20,6 +29,7 @@ import sys
 import time
 from html import unescape
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
 SCALE = float(os.environ.get("BENCH_SCALE", "1.0"))
 LARGE_ROWS = int(os.environ.get("BENCH_LARGE_ROWS", "2000"))
-SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 # (who, URL template): the main pages of issue 9, as the person who uses each.
@@ -174,18 +183,69 @@ def table_sizes(app) -> dict[str, int]:
         return {name: int(count) for name, count in rows}
 
 
-def seq_scans(app, statements) -> list[tuple[str, str]]:
-    """(table, statement) for each sequential scan in the plans of the SELECTs."""
+# Runs of a statement on one connection before its plan is read: psycopg prepares it on the
+# fifth, and PostgreSQL makes five custom plans before it weighs a generic one.
+RUNS_BEFORE_EXPLAINING = 15
+PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+class Checked(NamedTuple):
+    statement: str
+    generic: bool  # PostgreSQL ran it with one plan for any values, not planned each time
+    scans: list[tuple[str, int]]  # (table, rows read) of each sequential scan
+
+
+def checked_statements(app, statements) -> list[Checked]:
+    """Each SELECT (or WITH) statement run and explained as the app runs it (see above)."""
     from workshop.extensions import db
 
-    found = []
-    with app.app_context(), db.engine.connect() as connection:
-        for statement, parameters in statements:
-            if not statement.lstrip().upper().startswith("SELECT"):
-                continue
-            plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars()
-            found += [(table, statement) for line in plan for table in SEQ_SCAN.findall(line)]
-    return found
+    with app.app_context():
+        engine = db.engine
+    checked = []
+    for statement, parameters in statements:
+        if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        raw = engine.raw_connection()
+        try:
+            checked.append(_run_and_explain(raw.driver_connection, statement, parameters))
+            raw.rollback()
+        finally:
+            raw.close()
+    return checked
+
+
+def _run_and_explain(connection, statement: str, parameters: dict) -> Checked:
+    for _ in range(RUNS_BEFORE_EXPLAINING):
+        connection.execute(statement, parameters, prepare=True).fetchall()
+    name, generic_plans = connection.execute(
+        "SELECT name, generic_plans FROM pg_prepared_statements ORDER BY prepare_time DESC LIMIT 1"
+    ).fetchone()
+    arguments = _arguments(connection, statement, parameters)
+    (plan,) = connection.execute(
+        f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE {name}{arguments}"
+    ).fetchone()[0]
+    return Checked(statement, generic_plans > 0, list(_sequential_scans(plan["Plan"])))
+
+
+def _arguments(connection, statement: str, parameters: dict) -> str:
+    """EXECUTE's arguments: the values in the order psycopg numbered the placeholders ($1 for
+    the first name met, and so on)."""
+    from psycopg.sql import Literal
+
+    names = list(dict.fromkeys(PARAMETER.findall(statement)))
+    if not names:
+        return ""
+    return "(" + ", ".join(Literal(parameters[n]).as_string(connection) for n in names) + ")"
+
+
+def _sequential_scans(node: dict):
+    """(table, rows read) of each sequential scan in a JSON plan: the rows it returned and
+    those its filter threw away, on every loop."""
+    if node["Node Type"] == "Seq Scan":
+        read = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+        yield node["Relation Name"], int(read * node["Actual Loops"])
+    for child in node.get("Plans", []):
+        yield from _sequential_scans(child)
 
 
 def main() -> int:
@@ -201,18 +261,32 @@ def main() -> int:
     for who, template in PAGES:
         url = template.format(**people["ids"])
         statements = captured_sql(app, clients[who], url)
-        scans = seq_scans(app, statements)
-        large = [(t, s) for t, s in scans if sizes.get(t, 0) > LARGE_ROWS]
-        small = sorted({t for t, _ in scans} - {t for t, _ in large})
-        print(
-            f"{who:<9} {url:<40} {len(statements):>3} statements  small seq scans: {small}",
-            flush=True,
-        )
-        for table, statement in large:
-            failures += 1
-            print(f"  SEQ SCAN of {table} ({sizes[table]:,} rows) in:\n    {statement}")
-    print("OK: no sequential scan of a large table" if not failures else f"{failures} FAILED")
+        checked = checked_statements(app, statements)
+        scans = {table for check in checked for table, _ in check.scans}
+        print(f"{who:<9} {url:<40} {len(statements):>3} statements  seq scans: {sorted(scans)}")
+        for check in checked:
+            failures += _report(check, sizes)
+    ok = "OK: no plan reads a large table sequentially; every statement keeps its prepared plan"
+    print(ok if not failures else f"{failures} FAILED", flush=True)
     return 1 if failures else 0
+
+
+def _report(check: Checked, sizes: dict[str, int]) -> int:
+    """Print what is wrong with a statement's plan (or worth knowing); how many faults."""
+    faults = 0
+    for table, read in check.scans:
+        if sizes.get(table, 0) <= LARGE_ROWS:
+            continue
+        if read > LARGE_ROWS:
+            faults += 1
+            print(f"  SEQ SCAN read {read:,} of {table}'s {sizes[table]:,} rows in:")
+            print(f"    {check.statement}")
+        else:
+            print(f"  (a scan of {table} that stopped after {read:,} of {sizes[table]:,} rows)")
+    if not check.generic:
+        faults += 1
+        print(f"  PLANNED ON EVERY RUN (no generic plan once prepared):\n    {check.statement}")
+    return faults
 
 
 if __name__ == "__main__":
