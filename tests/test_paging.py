@@ -14,6 +14,7 @@ PAGED_LISTS = [
     ("counselor", "/workshops/"),
     ("counselor", "/workshops/{workshop}/homework"),
     ("counselor", "/couples/{couple}/notes"),
+    ("counselor", "/workshops/{workshop}/couples/{couple}/reports"),
     ("counselor", "/notes/search?q=trust"),
     ("partner", "/homework"),
 ]

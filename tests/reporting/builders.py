@@ -3,6 +3,7 @@ for the report tests, and the helpers to read a PDF. Methods return plain ids.""
 
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from tests.assignments.builders import (
 from tests.notes.builders import NotesBuilder
 from tests.workshops.builders import in_days, user_id
 from workshop.extensions import db
-from workshop.models import Couple, ProgressSummary, User, Workshop
+from workshop.models import Couple, ProgressSummary, Report, ReportKind, User, Workshop
 
 NOTE_MARKER = "NOTEMARKER-private-clinical-text"
 PRIVATE_MARKER = "PRIVATEMARKER-only-my-counselor"
@@ -63,6 +64,30 @@ class ReportBuilder(NotesBuilder):
             db.session.add(
                 ProgressSummary(couple_id=couple_id, summary=text, next_steps=next_steps)
             )
+
+    def versions(self, story: Story, count: int) -> list[int]:
+        """`count` archived counselor editions of the story's couple, an hour apart, oldest
+        first, as if generated (no PDF behind them: for the lists); their ids."""
+        with self.database():
+            counselor_id = user_id(self.world.counselor)
+            reports = [
+                Report(
+                    practice_id=self.world.practice_id,
+                    kind=ReportKind.COUNSELOR,
+                    workshop_id=story.workshop_id,
+                    couple_id=story.couple_id,
+                    number=number,
+                    file_path=f"listed-only-{number}.pdf",
+                    sha256="0" * 64,
+                    size=1,
+                    generated_by_id=counselor_id,
+                    generated_at=in_days(-10) + timedelta(hours=number),
+                )
+                for number in range(1, count + 1)
+            ]
+            db.session.add_all(reports)
+            db.session.flush()
+            return [report.id for report in reports]
 
     def loaded(self, workshop_id: int, couple_id: int, counselor: str | None = None):
         """(workshop, couple, counselor) loaded in the current app context."""

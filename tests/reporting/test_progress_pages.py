@@ -66,6 +66,36 @@ def test_the_couple_page_lists_each_version_once_newest_first_with_the_couple(
     assert page.count('class="card report-chart"') >= 1
 
 
+def test_the_couple_page_shows_its_versions_ten_at_a_time_newest_first(browser, build, world):
+    story = build.story()
+    made = build.versions(story, 12)  # oldest first
+    browser.login(world.counselor)
+
+    first = browser.get(reports_url(story)).get_data(as_text=True)
+    second = browser.get(f"{reports_url(story)}?page=2").get_data(as_text=True)
+
+    assert downloads_in_page_order(first) == made[::-1][:10]
+    assert downloads_in_page_order(second) == made[::-1][10:]
+    assert "Versions (12)" in first
+    assert f'href="{reports_url(story)}?page=2">Older versions' in first
+    assert f'href="{reports_url(story)}?page=1">Newer versions' in second
+    assert second.count('class="card report-chart"') == first.count('class="card report-chart"')
+
+
+def test_a_page_of_versions_past_the_end_says_so_and_leads_back(browser, build, world):
+    story = build.story()
+    build.versions(story, 3)
+    browser.login(world.counselor)
+
+    response = browser.get(f"{reports_url(story)}?page=2")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert downloads_in_page_order(page) == []
+    assert "Nothing on this page" in page
+    assert f'href="{reports_url(story)}">Back to the newest versions' in page
+
+
 def test_the_partner_sees_the_released_editions_of_every_workshop_latest_first(
     browser, make_browser, build, world
 ):

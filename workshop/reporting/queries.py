@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import abort
-from sqlalchemy import bindparam, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.orm import aliased, selectinload
 
 from workshop.extensions import db
@@ -107,23 +108,38 @@ _COUPLE_REPORTS = _ARCHIVE.where(
 _WORKSHOP_REPORTS = _ARCHIVE.where(
     Report.workshop_id == bindparam("workshop_id"), Report.kind == ReportKind.WORKSHOP
 ).order_by(*_NEWEST_FIRST)
+# The couple's progress page lists the versions of its reports a page at a time: a counselor
+# may generate one after every session, and each stays in the archive.
+VERSIONS_PER_PAGE = 10
+# One page of the couple's versions, newest first, each with the number of versions in all.
+_VERSIONS_ON_PAGE = (
+    _COUPLE_REPORTS.add_columns(func.count().over().label("total"))  # counted before the LIMIT
+    .limit(bindparam("page_size"))
+    .offset(bindparam("page_offset"))
+    .subquery("version")
+)
+_VERSION = _VERSIONS_ON_PAGE.c
 # The couple's progress page: the workshop, each partner of the couple, and each version of
-# the couple's reports in it (a row per partner and version), newest version first.
+# the couple's reports on the page (a row per partner and version), newest version first;
+# rows without a version (and so without the number) for a page without one.
 _COUPLE_PAGE = (
-    select(Workshop.id, Workshop.title, User.id, User.name, *_ARCHIVE_COLUMNS)
+    select(
+        Workshop.id,
+        Workshop.title,
+        User.id,
+        User.name,
+        *[_VERSION[column.key] for column in _ARCHIVE_COLUMNS],
+        _VERSION.total,
+    )
     .join(Enrollment, Enrollment.workshop_id == Workshop.id)
     .outerjoin(User, User.couple_id == Enrollment.couple_id)
-    .outerjoin(
-        Report,
-        (Report.workshop_id == Workshop.id) & (Report.couple_id == Enrollment.couple_id),
-    )
-    .outerjoin(_GENERATED_BY, _GENERATED_BY.id == Report.generated_by_id)
+    .outerjoin(_VERSIONS_ON_PAGE, true())
     .where(
         Workshop.id == bindparam("workshop_id"),
         Enrollment.couple_id == bindparam("couple_id"),
         led_by(COUNSELOR_AS_PARAMETERS),
     )
-    .order_by(*_NEWEST_FIRST, User.id)
+    .order_by(_VERSION.generated_at.desc(), _VERSION.id.desc(), User.id)
 )
 # The partner's progress page: the couple's workshops, newest enrollment first, each with every
 # partner of the couple and the couple editions released to them in it (a row per partner and
@@ -167,13 +183,9 @@ class ArchivedReport:
     can_release = vars(Report)["can_release"]
 
 
-def reports_of(workshop_id: int, couple_id: int | None) -> list[ArchivedReport]:
-    """Every version of the couple's reports (or the workshop's summaries), newest first."""
-    if couple_id is None:
-        rows = plain_rows(_WORKSHOP_REPORTS, {"workshop_id": workshop_id})
-    else:
-        params = {"workshop_id": workshop_id, "couple_id": couple_id}
-        rows = plain_rows(_COUPLE_REPORTS, params)
+def workshop_summaries(workshop_id: int) -> list[ArchivedReport]:
+    """Every version of the workshop's summary reports, newest first."""
+    rows = plain_rows(_WORKSHOP_REPORTS, {"workshop_id": workshop_id})
     return [ArchivedReport(*row) for row in rows]
 
 
@@ -183,13 +195,29 @@ class ReleasedReport(NamedTuple):
     released_at: datetime
 
 
-def couple_page_or_404(workshop_id: int, couple_id: int, counselor: User):
+class VersionsPage(Pagination):
+    """One page of a couple's report versions (ArchivedReports, newest first) with
+    Flask-SQLAlchemy's pager logic, over what couple_page_or_404 read: no statement of its
+    own."""
+
+    def _query_items(self) -> list:
+        return self._query_args["versions"]
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+def couple_page_or_404(workshop_id: int, couple_id: int, counselor: User, page: int = 1):
     """What the couple's progress page shows, in one statement: the workshop (id, title), the
-    couple and every version of its reports, newest first. The same reach as
-    get_workshop_and_couple_or_404 (led workshop, couple enrolled in it at some time)."""
+    couple and a page of the versions of its reports, newest first, with their number. The
+    same reach as get_workshop_and_couple_or_404 (led workshop, couple enrolled in it at some
+    time). A page past the end is empty, with the number 0 (no version carries it)."""
+    page = max(page, 1)
     params = {
         "workshop_id": workshop_id,
         "couple_id": couple_id,
+        "page_size": VERSIONS_PER_PAGE,
+        "page_offset": (page - 1) * VERSIONS_PER_PAGE,
         **counselor_parameters(counselor),
     }
     rows = plain_rows(_COUPLE_PAGE, params)
@@ -201,9 +229,16 @@ def couple_page_or_404(workshop_id: int, couple_id: int, counselor: User):
     reports: dict[int, ArchivedReport] = {}
     for row in rows:
         if row[4] is not None and row[4] not in reports:
-            reports[row[4]] = ArchivedReport(*row[4:])
+            reports[row[4]] = ArchivedReport(*row[4:-1])
+    versions = VersionsPage(
+        page=page,
+        per_page=VERSIONS_PER_PAGE,
+        error_out=False,
+        versions=list(reports.values()),
+        total=rows[0][-1] or 0,
+    )
     workshop = WorkshopTitle(rows[0][0], rows[0][1])
-    return workshop, CoupleHeading(couple_id, tuple(partners)), list(reports.values())
+    return workshop, CoupleHeading(couple_id, tuple(partners)), versions
 
 
 def partner_page_of(couple_id: int | None):

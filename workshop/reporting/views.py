@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from workshop.extensions import db
+from workshop.paging import requested_page
 from workshop.reporting import forms, queries, services
 from workshop.reporting.data import couple_measures
 from workshop.workshops.queries import get_workshop_or_404
@@ -25,9 +26,11 @@ bp = Blueprint("reporting", __name__)
 
 @bp.get("/workshops/<int:workshop_id>/couples/<int:couple_id>/reports")
 def list_couple_reports(workshop_id: int, couple_id: int):
-    """Every version of the couple's reports, the charts, and the form to generate one."""
-    workshop, couple, reports = queries.couple_page_or_404(workshop_id, couple_id, current_user)
-    return _couple_page(workshop, couple, reports, forms.GenerateReportForm())
+    """A page of the versions of the couple's reports, the charts, and the form to make one."""
+    workshop, couple, versions = queries.couple_page_or_404(
+        workshop_id, couple_id, current_user, requested_page()
+    )
+    return _couple_page(workshop, couple, versions, forms.GenerateReportForm())
 
 
 @bp.post("/workshops/<int:workshop_id>/couples/<int:couple_id>/reports")
@@ -35,8 +38,8 @@ def generate_report(workshop_id: int, couple_id: int):
     workshop, couple = queries.get_workshop_and_couple_or_404(workshop_id, couple_id, current_user)
     form = forms.GenerateReportForm()
     if not form.validate_on_submit():
-        reports = queries.reports_of(workshop.id, couple.id)
-        return _couple_page(workshop, couple, reports, form, status=400)
+        _, _, versions = queries.couple_page_or_404(workshop.id, couple.id, current_user)
+        return _couple_page(workshop, couple, versions, form, status=400)
     report, reused = services.generate_or_reuse_couple_report(
         workshop, couple, current_user, form.edition.data, form.include_notes.data
     )
@@ -48,15 +51,16 @@ def generate_report(workshop_id: int, couple_id: int):
     return redirect(url_for(".list_couple_reports", workshop_id=workshop.id, couple_id=couple.id))
 
 
-def _couple_page(workshop, couple, reports, form, status=200):
-    """Needs workshop.id and .title, couple.id, .name and .partners (ORM or plain)."""
+def _couple_page(workshop, couple, versions, form, status=200):
+    """Needs workshop.id and .title, couple.id, .name and .partners (ORM or plain), and a
+    queries.VersionsPage."""
     measures = couple_measures(couple.id, couple.partners, [workshop.id])[workshop.id]
     page = render_template(
         "reporting/list_couple_reports.html",
         workshop=workshop,
         couple=couple,
         form=form,
-        reports=reports,
+        versions=versions,
         measures=measures,
     )
     return page, status
@@ -92,7 +96,7 @@ def list_workshop_reports(workshop_id: int):
     return render_template(
         "reporting/list_workshop_reports.html",
         workshop=workshop,
-        reports=queries.reports_of(workshop.id, None),
+        reports=queries.workshop_summaries(workshop.id),
         form=forms.GenerateSummaryForm(),
     )
 
