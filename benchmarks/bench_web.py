@@ -4,13 +4,15 @@ Not a test. It serves the app exactly as production does (README, "Serving in pr
 gunicorn with the config module `workshop.gunicorn_config` (several workers, --preload), on
 PostgreSQL, with Redis for the rate limits, WORKSHOP_ENV=production. Then it logs in a counselor,
 a partner and the practice's admin (one successful login each: the login limits count failures
-only, so they never get in the way) and loads every main page with wrk, 16 connections, a
-bounded time each, each right after `/healthz/live`: a route that touches no database, the
-floor (measured before every row, as the machine's speed drifts within a run).
+only, so they never get in the way) and loads every main page with wrk, 16 connections, in
+rounds: each round loads `/healthz/live` (a route that touches no database: the floor) for a
+few seconds, then the page. This machine's speed drifts within seconds, so each round's
+page is compared with the floor measured right before it, and a page's ratio is the median
+of its rounds' ratios.
 
-Per page it prints requests/s, p50 and p99 latency and the ratio of its requests/s to the
-floor's measured right before it, and flags a page below 0.2 of the floor or with p99 at or
-above 100 ms (exit 1).
+Per page it prints requests/s, p50 and p99 latency (over all the requests of its rounds) and
+the ratio to the floor, and flags a page below 0.2 of the floor or with p99 at
+or above 100 ms (exit 1).
 
     DATABASE_URL   PostgreSQL database to use (default .../workshop_bench, created if missing).
                    Migrated; seeded with `seed-scale` once, when it holds no scale practice.
@@ -18,8 +20,9 @@ above 100 ms (exit 1).
     REFERENCE_DATABASE_URL  the yardstick's database (benchmarks/reference_app.py; default
                    .../workshop_bench_reference, created and filled if missing).
     BENCH_SCALE    `seed-scale --scale` for a first seeding (default 1.0: 2,000 couples).
-    BENCH_SECONDS  load time per page (default 10); BENCH_CONNECTIONS (default 16).
-    BENCH_FLOOR_SECONDS  load time of the floor before each row (default 4).
+    BENCH_ROUNDS   rounds per page (default 3); BENCH_CONNECTIONS (default 16).
+    BENCH_SECONDS  load time of the page in a round (default 4).
+    BENCH_FLOOR_SECONDS  load time of the floor before it (default 2).
     BENCH_PAGES    only the pages whose label contains one of these comma-separated words
                    (e.g. "grid,audit"); all pages by default.
     WEB_CONCURRENCY and the other gunicorn settings: as in production.
@@ -31,11 +34,14 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 from html import unescape
 from pathlib import Path
@@ -50,8 +56,9 @@ DATABASE_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 SCALE = os.environ.get("BENCH_SCALE", "1.0")
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
-FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+FLOOR_SECONDS = int(os.environ.get("BENCH_FLOOR_SECONDS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WRK = os.environ.get("WRK", shutil.which("wrk") or "/usr/bin/wrk")
 FLOOR_RATIO = 0.2
@@ -286,34 +293,54 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: str
-    # The floor's rate measured right before this row (see floor_then): the ratios use it.
+    # How many requests took each latency (in microseconds), from LATENCY_SCRIPT.
+    latencies: Counter = field(default_factory=Counter)
+    # The mean of the floors measured before the rounds, and the median of the rounds'
+    # rates over the floor right before each (see in_rounds).
     floor: float = 0.0
+    ratio: float = 0.0
 
 
-UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+# wrk prints every latency it recorded with this script: rounds merge them (see in_rounds).
+LATENCY_SCRIPT = ROOT / "benchmarks" / "latency_histogram.lua"
+LATENCY_LINE = re.compile(r"^latency_us (\d+) (\d+)$", re.MULTILINE)
 
 
-def _latency_ms(output: str, percentile: str) -> float:
-    match = re.search(rf"^\s*{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-    return float(match.group(1)) * UNITS_MS[match.group(2)]
+def percentile_ms(latencies: Counter, percent: float) -> float:
+    """The latency under which `percent` % of the requests finished, in milliseconds."""
+    wanted = percent / 100 * latencies.total()
+    seen = 0
+    for microseconds, count in sorted(latencies.items()):
+        seen += count
+        if seen >= wanted:
+            return microseconds / 1000
+    return 0.0
 
 
 def load(port: int, label: str, path: str, cookie: str, seconds: int = SECONDS) -> Result:
     """wrk on one URL: CONNECTIONS connections on 2 threads for `seconds` seconds."""
-    command = [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    command = [WRK, "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(LATENCY_SCRIPT)]
     if cookie:
         command += ["-H", f"Cookie: {COOKIE}={cookie}"]
     command.append(f"http://127.0.0.1:{port}{path}")
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     problems = re.findall(r"(Non-2xx or 3xx responses: \d+|Socket errors: [^\n]+)", output)
+    latencies = Counter({int(us): int(count) for us, count in LATENCY_LINE.findall(output)})
     return Result(
-        label, path, rate, _latency_ms(output, "50"), _latency_ms(output, "99"), "; ".join(problems)
+        label,
+        path,
+        rate,
+        percentile_ms(latencies, 50),
+        percentile_ms(latencies, 99),
+        "; ".join(problems),
+        latencies,
     )
 
 
-def load_reference() -> Result:
-    """The yardstick page under load, on its own server (the app's server stays up, idle)."""
+@contextmanager
+def reference_server():
+    """The yardstick app on its own gunicorn (the app's server stays up, idle); its port."""
     create_database_if_missing(REFERENCE_DATABASE_URL)
     port = free_port()
     env = os.environ | {
@@ -322,21 +349,36 @@ def load_reference() -> Result:
     }
     server = start_gunicorn(env, port, REFERENCE_SERVER, ready=REFERENCE[2])
     try:
-        return load(port, REFERENCE[1], REFERENCE[2], "")
+        yield port
     finally:
         stop(server)
 
 
-def floor_then(port: int, measure: Callable[[], Result]) -> Result:
-    """The floor for FLOOR_SECONDS, then `measure()`; its result with that floor's rate.
+def in_rounds(port: int, measure: Callable[[], Result]) -> Result:
+    """ROUNDS rounds of the floor for FLOOR_SECONDS, then `measure()`; one result for all.
 
-    This machine's speed drifts by a quarter within one run (1,348 then 1,929 requests a second
-    for the floor, minutes apart): a ratio to a floor measured at the run's ends is off by as
-    much, either way. A floor measured right before each row drifts with it."""
-    floor = load(port, FLOOR[1], FLOOR[2], "", FLOOR_SECONDS)
-    result = measure()
-    result.floor = floor.requests_per_second
-    return result
+    This machine's speed drifts by a quarter within a run, and within seconds: a floor
+    measured at a run's ends put the ratios off by as much, and even one measured right
+    before a 10-second row drifted during it (1,178 to 2,122 requests a second in one run).
+    The median of short rounds, each against the floor right before it, keeps one slow or
+    fast moment from deciding a page's figure."""
+    pairs = []
+    for _ in range(ROUNDS):
+        floor = load(port, FLOOR[1], FLOOR[2], "", FLOOR_SECONDS)
+        pairs.append((floor.requests_per_second, measure()))
+    pages = [page for _, page in pairs]
+    latencies = sum((page.latencies for page in pages), Counter())
+    return Result(
+        pages[0].label,
+        pages[0].url,
+        statistics.mean(page.requests_per_second for page in pages),
+        percentile_ms(latencies, 50),
+        percentile_ms(latencies, 99),
+        "; ".join(page.errors for page in pages if page.errors),
+        latencies,
+        floor=statistics.mean(floor for floor, _ in pairs),
+        ratio=statistics.median(page.requests_per_second / floor for floor, page in pairs),
+    )
 
 
 def check_page(port: int, path: str, cookie: str) -> None:
@@ -352,7 +394,7 @@ def check_page(port: int, path: str, cookie: str) -> None:
 
 def flags(result: Result) -> list[str]:
     found = []
-    if result.requests_per_second < FLOOR_RATIO * result.floor:
+    if result.ratio < FLOOR_RATIO:
         found.append(f"below {FLOOR_RATIO} of the floor")
     if result.p99_ms >= P99_LIMIT_MS:
         found.append(f"p99 >= {P99_LIMIT_MS:.0f} ms")
@@ -362,24 +404,25 @@ def flags(result: Result) -> list[str]:
 
 
 def floor_row(measured: list[Result]) -> Result:
-    """The floor's row: the mean of the floors measured before each row, their spread printed."""
+    """The floor's row: the mean of the floors measured in the rounds, their spread printed."""
     rates = [result.floor for result in measured]
-    mean = sum(rates) / len(rates)
+    mean = statistics.mean(rates)
     print(
-        f"\nfloor measured {len(rates)} times, before each row: {min(rates):.1f} to"
-        f" {max(rates):.1f} req/s (mean {mean:.1f}); each row's ratios use the floor before it"
+        f"\nfloor measured before each of {ROUNDS} rounds of each row: row means {min(rates):.1f}"
+        f" to {max(rates):.1f} req/s (mean {mean:.1f}); each round's page is compared with the"
+        " floor right before it"
     )
-    return Result(FLOOR[1], FLOOR[2], mean, 0.0, 0.0, "", mean)
+    return Result(FLOOR[1], FLOOR[2], mean, 0.0, 0.0, "", floor=mean, ratio=1.0)
 
 
 def print_table(results: list[Result], logged_in: Result, yardstick: Result) -> int:
     """The table. The floor, the logged-in floor and the yardstick are shown, never flagged.
-    ÷floor is a row's rate over the floor measured right before it; ÷bare is a row's ÷floor
-    over the yardstick's: the issue's target (0.2 of the floor, where its bare page made 0.26)
-    is about 0.77 of it, whatever this machine's balance between the framework and the
-    database."""
+    ÷floor is the median over a row's rounds of its rate over the floor measured right before
+    it; ÷bare is a row's ÷floor over the yardstick's: the issue's target (0.2 of the floor,
+    where its bare page made 0.26) is about 0.77 of it, whatever this machine's balance
+    between the framework and the database."""
     floor = floor_row([logged_in, yardstick, *results])
-    bare = yardstick.requests_per_second / yardstick.floor
+    bare = yardstick.ratio
     header = f"{'page':<31} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'÷floor':>7} {'÷bare':>6}"
     print(f"\n{header}  flags")
     flagged = 0
@@ -392,8 +435,8 @@ def print_table(results: list[Result], logged_in: Result, yardstick: Result) -> 
         latency = "" if result is floor else f"{result.p50_ms:>8.1f} {result.p99_ms:>8.1f}"
         print(
             f"{result.label:<31} {rate:>8.1f} {latency:>17}"
-            f" {rate / result.floor:>7.2f}"
-            f" {rate / result.floor / bare:>6.2f}  {', '.join(found)}"
+            f" {result.ratio:>7.2f}"
+            f" {result.ratio / bare:>6.2f}  {', '.join(found)}"
         )
     return flagged
 
@@ -406,7 +449,8 @@ def describe_setup(env: dict) -> None:
     print(
         f"gunicorn -c python:workshop.gunicorn_config wsgi:app: {workers} workers"
         f" x {gunicorn_config.threads} thread, preload; PostgreSQL {database};"
-        f" Redis rate limits; wrk {CONNECTIONS} connections, {SECONDS} s per page;"
+        f" Redis rate limits; wrk {CONNECTIONS} connections; per page {ROUNDS} rounds of the"
+        f" floor {FLOOR_SECONDS} s, then the page {SECONDS} s;"
         f" {os.cpu_count()} CPUs"
     )
 
@@ -429,13 +473,15 @@ def main() -> int:
             who: log_in(port, email, SCALE_PASSWORD) for who, email in people["emails"].items()
         }
         _, label, path = LOGGED_IN_FLOOR
-        logged_in = floor_then(port, partial(load, port, label, path, cookies["counselor"]))
-        yardstick = floor_then(port, load_reference)
+        logged_in = in_rounds(port, partial(load, port, label, path, cookies["counselor"]))
+        with reference_server() as reference_port:
+            _, label, path = REFERENCE
+            yardstick = in_rounds(port, partial(load, reference_port, label, path, ""))
         results = []
         for who, label, template in chosen_pages():
             path = template.format(**people["ids"])
             check_page(port, path, cookies[who])
-            results.append(floor_then(port, partial(load, port, label, path, cookies[who])))
+            results.append(in_rounds(port, partial(load, port, label, path, cookies[who])))
             print(f"  {label}: {results[-1].requests_per_second:.1f} req/s", flush=True)
     finally:
         stop(server)
