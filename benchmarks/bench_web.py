@@ -435,7 +435,7 @@ def print_table(results: list[Result], logged_in: Result, yardstick: Result) -> 
         latency = "" if result is floor else f"{result.p50_ms:>8.1f} {result.p99_ms:>8.1f}"
         print(
             f"{result.label:<31} {rate:>8.1f} {latency:>17}"
-            f" {result.ratio:>7.2f}"
+            f" {result.ratio:>7.3f}"
             f" {result.ratio / bare:>6.2f}  {', '.join(found)}"
         )
     return flagged
