@@ -393,7 +393,7 @@ def queue_items(rows, data: GridData, grid: Grid) -> list[QueueItem]:
 
 
 def queue_page_items(answers: list[QueueAnswer]) -> list[QueueItem]:
-    """The review queue page's rows (queries.QueuePage), in the grid preview's form."""
+    """The review queue page's rows (its QueueAnswers), in the grid preview's form."""
     link = _assignment_link()
     items = []
     for answer in answers:

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import abort
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import (
     DateTime,
     String,
@@ -41,6 +40,7 @@ from workshop.models import (
     Workshop,
     WorkshopSession,
 )
+from workshop.paging import ReadPage
 from workshop.scheduling.queries import enrolled_couples
 from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters, plain_rows
 from workshop.workshops.queries import led_by, sessions_of
@@ -189,20 +189,9 @@ class QueueWorkshop(NamedTuple):
     title: str
 
 
-class QueuePage(Pagination):
-    """One page of the review queue (QueueAnswers, oldest first) with Flask-SQLAlchemy's
-    pager logic, over what review_queue_or_404 read: no statement of its own."""
-
-    def _query_items(self) -> list:
-        return self._query_args["answers"]
-
-    def _query_count(self) -> int:
-        return self._query_args["total"]
-
-
 def review_queue_or_404(
     workshop_id: int, counselor: User, page: int
-) -> tuple[QueueWorkshop, QueuePage]:
+) -> tuple[QueueWorkshop, ReadPage]:
     """The workshop (under the access rule of workshops.queries.get_workshop_or_404) and a
     page of the answers waiting for review in it, with their number, in one statement
     (_QUEUE_PAGE). A page past the end (emptied by reviewing, say) is shown empty, not as a
@@ -218,11 +207,11 @@ def review_queue_or_404(
     rows = plain_rows(_QUEUE_PAGE, parameters) or abort(404)
     workshop = QueueWorkshop(*rows[0][:2])
     answers = queue_answers([row[2:-1] for row in rows if row[2] is not None])
-    queue = QueuePage(
+    queue = ReadPage(
         page=page,
         per_page=QUEUE_PAGE_SIZE,
         error_out=False,
-        answers=answers,
+        items=answers,
         total=rows[0][-1] or 0,
     )
     return workshop, queue

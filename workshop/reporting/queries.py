@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import abort
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, func, select, true
 from sqlalchemy.orm import aliased, selectinload
 
@@ -20,6 +19,7 @@ from workshop.models import (
     Workshop,
 )
 from workshop.models.people import couple_name_of, first_name_of
+from workshop.paging import ReadPage
 from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters, plain_rows
 from workshop.workshops.queries import get_workshop_or_404, led_by
 
@@ -195,18 +195,6 @@ class ReleasedReport(NamedTuple):
     released_at: datetime
 
 
-class VersionsPage(Pagination):
-    """One page of a couple's report versions (ArchivedReports, newest first) with
-    Flask-SQLAlchemy's pager logic, over what couple_page_or_404 read: no statement of its
-    own."""
-
-    def _query_items(self) -> list:
-        return self._query_args["versions"]
-
-    def _query_count(self) -> int:
-        return self._query_args["total"]
-
-
 def couple_page_or_404(workshop_id: int, couple_id: int, counselor: User, page: int = 1):
     """What the couple's progress page shows, in one statement: the workshop (id, title), the
     couple and a page of the versions of its reports, newest first, with their number. The
@@ -230,11 +218,11 @@ def couple_page_or_404(workshop_id: int, couple_id: int, counselor: User, page: 
     for row in rows:
         if row[4] is not None and row[4] not in reports:
             reports[row[4]] = ArchivedReport(*row[4:-1])
-    versions = VersionsPage(
+    versions = ReadPage(
         page=page,
         per_page=VERSIONS_PER_PAGE,
         error_out=False,
-        versions=list(reports.values()),
+        items=list(reports.values()),
         total=rows[0][-1] or 0,
     )
     workshop = WorkshopTitle(rows[0][0], rows[0][1])

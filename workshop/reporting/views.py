@@ -53,7 +53,7 @@ def generate_report(workshop_id: int, couple_id: int):
 
 def _couple_page(workshop, couple, versions, form, status=200):
     """Needs workshop.id and .title, couple.id, .name and .partners (ORM or plain), and a
-    queries.VersionsPage."""
+    paging.ReadPage of ArchivedReports."""
     measures = couple_measures(couple.id, couple.partners, [workshop.id])[workshop.id]
     page = render_template(
         "reporting/list_couple_reports.html",
