@@ -217,22 +217,30 @@ def checked_statements(app, statements) -> list[Checked]:
 def _run_and_explain(connection, statement: str, parameters: dict) -> Checked:
     for _ in range(RUNS_BEFORE_EXPLAINING):
         connection.execute(statement, parameters, prepare=True).fetchall()
+    # Found by its text, as psycopg sent it: a pooled connection holds the statements the
+    # pages ran before, so the one prepared last need not be this one.
+    names = list(dict.fromkeys(PARAMETER.findall(statement)))
     name, generic_plans = connection.execute(
-        "SELECT name, generic_plans FROM pg_prepared_statements ORDER BY prepare_time DESC LIMIT 1"
+        "SELECT name, generic_plans FROM pg_prepared_statements WHERE statement = %s",
+        (_as_sent(statement, names),),
     ).fetchone()
-    arguments = _arguments(connection, statement, parameters)
+    arguments = _arguments(connection, names, parameters)
     (plan,) = connection.execute(
         f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE {name}{arguments}"
     ).fetchone()[0]
     return Checked(statement, generic_plans > 0, list(_sequential_scans(plan["Plan"])))
 
 
-def _arguments(connection, statement: str, parameters: dict) -> str:
-    """EXECUTE's arguments: the values in the order psycopg numbered the placeholders ($1 for
-    the first name met, and so on)."""
+def _as_sent(statement: str, names: list[str]) -> str:
+    """The statement as psycopg sends it: $1 for the first parameter name met, and so on."""
+    numbered = PARAMETER.sub(lambda found: f"${names.index(found.group(1)) + 1}", statement)
+    return numbered.replace("%%", "%")
+
+
+def _arguments(connection, names: list[str], parameters: dict) -> str:
+    """EXECUTE's arguments: the values in the order of _as_sent's numbers."""
     from psycopg.sql import Literal
 
-    names = list(dict.fromkeys(PARAMETER.findall(statement)))
     if not names:
         return ""
     return "(" + ", ".join(Literal(parameters[n]).as_string(connection) for n in names) + ")"
