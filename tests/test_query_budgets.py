@@ -10,7 +10,8 @@ the statement counts must be equal (no query per row) and at most PAGE_BUDGET.
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, column, select, table
+from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import _empty_tables, test_config
 from tests.helpers import Browser, counting_queries, text_of
@@ -19,6 +20,7 @@ from workshop.extensions import db
 from workshop.main.queries import HOMEWORK_ON_HOME
 from workshop.models import Enrollment, Role, User, Workshop, WorkshopStatus
 from workshop.scale import SCALE_PASSWORD, ScaleSize, seed_scale
+from workshop.statements import ReadyStatement, plain_rows
 
 PAGE_BUDGET = 15
 SMALL = ScaleSize(counselors=1, workshops=2, couples=2, weeks=3, homework_per_week=2)
@@ -159,3 +161,45 @@ def test_the_partner_home_lists_only_the_next_homework_to_do(practices):
     everything = large.browsers["partner"].get("/homework").get_data(as_text=True)
     assert 1 <= len(listed) <= HOMEWORK_ON_HOME
     assert len(re.findall(r'href="/homework/\d+"', everything)) > HOMEWORK_ON_HOME
+
+
+@pytest.mark.parametrize(("who", "url"), [(who, url) for who, url, _ in MAIN_PAGES])
+def test_the_pages_fast_reads_give_what_sqlalchemy_gives(practices, who, url, monkeypatch):
+    """statements.plain_rows sends the pages' statements to the driver itself: each read a
+    page makes that way gives the rows (values, types and names) SQLAlchemy's own execution
+    gives, and the statement listeners (the counts above) see it."""
+    _, large = practices
+    reads = []
+    bound = ReadyStatement.bound
+
+    def recording(ready, parameters):
+        sql, values = bound(ready, parameters)
+        reads.append((ready.statement, dict(parameters), sql))
+        return sql, values
+
+    monkeypatch.setattr(ReadyStatement, "bound", recording)
+    seen = large.statements(who, url)
+    monkeypatch.undo()
+
+    for _, _, sql in reads:
+        assert sql in seen, "a fast read the statement listeners did not see"
+    with large.app.app_context():
+        for statement, parameters, _ in reads:
+            fast = plain_rows(statement, parameters)
+            expected = db.session.connection().execute(statement, parameters).all()
+            assert [row._fields for row in fast[:1]] == [row._fields for row in expected[:1]]
+            assert [tuple(row) for row in fast] == [tuple(row) for row in expected]
+            assert [list(map(type, row)) for row in fast] == [
+                list(map(type, row)) for row in expected
+            ]
+        db.session.rollback()
+
+
+def test_a_fast_read_that_fails_raises_sqlalchemys_error_and_the_session_goes_on(practices):
+    small, _ = practices
+    with small.app.app_context():
+        missing = select(table("no_such_table", column("id")).c.id)
+        with pytest.raises(DBAPIError):
+            plain_rows(missing, {})
+        db.session.rollback()
+        assert plain_rows(select(User.id).where(User.id == bindparam("id")), {"id": -1}) == []

@@ -20,7 +20,7 @@ from workshop.models import (
     Workshop,
 )
 from workshop.models.people import couple_name_of
-from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters
+from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters, plain_rows
 
 PAGE_SIZE = 20
 
@@ -115,7 +115,7 @@ def get_couple_card_or_404(couple_id: int, counselor: User) -> CoupleCard:
     """The couple and its partners as plain values, or 404 when this counselor does not work
     with it."""
     parameters = counselor_parameters(counselor) | {"couple_id": couple_id}
-    rows = db.session.execute(_couple_card_statement(), parameters).all()
+    rows = plain_rows(_couple_card_statement(), parameters)
     if not rows:
         abort(404)
     partners = [PartnerCard(r.id, r.name, r.email, r.has_login) for r in rows if r.id is not None]
@@ -125,7 +125,7 @@ def get_couple_card_or_404(couple_id: int, counselor: User) -> CoupleCard:
 def open_safety_flags(couple_id: int, counselor: User) -> list[OpenSafetyFlag]:
     """The couple's unreviewed safety flags, oldest first, as this counselor may see them."""
     parameters = counselor_parameters(counselor) | {"couple_id": couple_id}
-    rows = db.session.execute(_open_safety_flags_statement(), parameters)
+    rows = plain_rows(_open_safety_flags_statement(), parameters)
     return [OpenSafetyFlag(*row) for row in rows]
 
 

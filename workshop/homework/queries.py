@@ -19,6 +19,7 @@ from workshop.models import (
     SubmissionStatus,
     User,
 )
+from workshop.statements import plain_rows
 
 DONE_STATES = frozenset({SubmissionStatus.SUBMITTED, SubmissionStatus.REVIEWED})
 DONE_PAGE_SIZE = 20
@@ -188,7 +189,7 @@ class _DonePage(Pagination):
     def _query_items(self) -> list:
         parameters = {"limit": self.per_page, "offset": self._query_offset}
         statement = _pending_and_done_page_rows()
-        rows = list(db.session.execute(statement, self._query_args["parameters"] | parameters))
+        rows = plain_rows(statement, self._query_args["parameters"] | parameters)
         self.pending = [row for row in rows if not row.done]
         return [row for row in rows if row.done]
 
@@ -220,7 +221,7 @@ def _items(rows, now: datetime) -> list[HomeworkItem]:
 def homework_to_do(partner: User, now: datetime, limit: int) -> list[HomeworkItem]:
     """The first `limit` open assignments the partner has not submitted, soonest due first."""
     parameters = _list_parameters(partner, now) | {"limit": limit}
-    return _items(db.session.execute(_to_do_rows(), parameters), now)
+    return _items(plain_rows(_to_do_rows(), parameters), now)
 
 
 def homework_of(partner: User, now: datetime, done_page: int = 1) -> HomeworkList:

@@ -12,6 +12,7 @@ from workshop.models import Couple, Practice, Role, User, utcnow
 from workshop.models.people import couple_name_of
 from workshop.scheduling import agenda
 from workshop.scheduling import queries as scheduling_queries
+from workshop.statements import plain_rows
 
 HOME_LIST_LENGTH = 10
 HOMEWORK_ON_HOME = 3
@@ -100,7 +101,7 @@ _PRACTICE_AND_PARTNERS_OF_NEWEST_COUPLES = (
 
 def practice_overview(practice_id: int):
     """A row: the practice's name, logo_mime, paper_size and counselor_count."""
-    return db.session.execute(_PRACTICE_OVERVIEW, {"practice_id": practice_id}).one()
+    return plain_rows(_PRACTICE_OVERVIEW, {"practice_id": practice_id})[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +117,10 @@ class CoupleSummary:
 def practice_and_couples(counselor: User, limit: int) -> tuple[str, list[CoupleSummary]]:
     """The counselor's practice name and newest couples, in one statement: a row per partner,
     grouped here."""
-    rows = db.session.execute(
+    rows = plain_rows(
         _PRACTICE_AND_PARTNERS_OF_NEWEST_COUPLES,
         {"practice_id": counselor.practice_id, "counselor_id": counselor.id, "limit": limit},
-    ).all()
+    )
     couples = [
         _couple_summary(couple_id, list(group))
         for couple_id, group in groupby(rows, key=lambda row: row.id)

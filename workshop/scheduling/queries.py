@@ -22,7 +22,7 @@ from workshop.models import (
     WorkshopSession,
 )
 from workshop.models.workshops import session_title_of
-from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters
+from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters, plain_rows
 from workshop.workshops.queries import led_by
 
 AGENDA_LENGTH = 50
@@ -187,20 +187,20 @@ def upcoming_summaries(
     """The counselor's sessions not yet over, soonest first (cancelled ones included, marked
     as such), read in one statement."""
     parameters = counselor_parameters(counselor) | _upcoming_parameters(now, limit)
-    return summaries_of_rows(db.session.execute(_UPCOMING_SUMMARIES, parameters))
+    return summaries_of_rows(plain_rows(_UPCOMING_SUMMARIES, parameters))
 
 
 def summaries_between(counselor: User, start: datetime, end: datetime) -> list[SessionSummary]:
     """The counselor's sessions starting in [start, end), in time order, read in one
     statement."""
     parameters = counselor_parameters(counselor) | {"start": start, "end": end}
-    return summaries_of_rows(db.session.execute(_SUMMARIES_BETWEEN, parameters))
+    return summaries_of_rows(plain_rows(_SUMMARIES_BETWEEN, parameters))
 
 
 def summaries_of_workshop(workshop_id: int) -> list[SessionSummary]:
     """The workshop's sessions in time order, read in one statement (no access check: for a
     workshop the caller has reached)."""
-    rows = db.session.execute(_WORKSHOP_SUMMARIES, {"workshop_id": workshop_id})
+    rows = plain_rows(_WORKSHOP_SUMMARIES, {"workshop_id": workshop_id})
     return summaries_of_rows(rows)
 
 
@@ -210,7 +210,7 @@ def partners_and_upcoming(
     """The couple's partners' names in partner order (for its name: couple_name_of), and its
     sessions not yet over, soonest first (cancelled ones included), in one statement."""
     parameters = {"couple_id": couple_id} | _upcoming_parameters(now, limit)
-    rows = db.session.execute(_PARTNERS_AND_UPCOMING, parameters).all()
+    rows = plain_rows(_PARTNERS_AND_UPCOMING, parameters)
     by_partner = [list(group) for _, group in groupby(rows, key=itemgetter(_PARTNER_ID))]
     names = [partner_rows[0][_PARTNER_NAME] for partner_rows in by_partner]
     # Every partner's rows carry the same sessions: the first partner's are read.

@@ -27,6 +27,7 @@ from workshop.statements import (
     LIKE_ESCAPE,
     counselor_parameters,
     like_as_typed,
+    plain_rows,
 )
 
 PAGE_SIZE = 20
@@ -165,7 +166,7 @@ def get_workshop_leaders_and_roster_or_404(
     co-counselors, and its roster (couples in enrollment order, with their partners' names), as
     plain values read in one statement."""
     params = {"workshop_id": workshop_id, **counselor_parameters(counselor)}
-    rows = db.session.execute(_WORKSHOP_LEADERS_AND_ROSTER, params).all() or abort(404)
+    rows = plain_rows(_WORKSHOP_LEADERS_AND_ROSTER, params) or abort(404)
     workshop = WorkshopFacts(*rows[0][: len(WorkshopFacts._fields)])
     by_co_counselor = [list(group) for _, group in groupby(rows, key=itemgetter(_CO_COUNSELOR_ID))]
     co_counselors = [
