@@ -4,13 +4,14 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm.util import identity_key
 
 from tests.factories import PASSWORD
-from tests.helpers import Browser, text_of
+from tests.helpers import Browser, counting_queries, text_of
 from workshop import create_app
 from workshop.extensions import db
-from workshop.models import Couple, LoginSession
+from workshop.models import Couple, LoginSession, User
 
 COOKIE = "workshop_session"
 NEW_COUPLE = {
@@ -361,3 +362,34 @@ def test_a_button_sent_after_logout_leads_to_a_plain_login(app, browser, world):
     assert response.status_code == 401
     # After logging in, the user is not sent to an address that only takes POSTs.
     assert 'action="/login"' in text_of(response)
+
+
+# The login check's user: made from the login's row, as the ORM would load it
+
+
+def test_each_request_reads_the_user_afresh_and_never_writes_it_back(app, browser, world):
+    browser.login(world.counselor)
+    browser.get("/")  # a first page may record the login's last-seen time
+    with app.app_context():
+        db.session.execute(update(User).where(User.email == world.counselor).values(name="Renamed"))
+        db.session.commit()
+
+    with counting_queries(app) as statements:
+        page = browser.get("/")
+
+    assert page.status_code == 200
+    assert "Renamed" in text_of(page)
+    assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]
+
+
+def test_a_request_in_a_session_that_already_holds_the_user_uses_that_object(app, browser, world):
+    browser.login(world.counselor)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == world.counselor))
+        name = user.name
+        db.session.expire(user)  # as after a commit: the next read refreshes it
+        page = browser.get("/")  # the request shares this app context and its session
+        assert page.status_code == 200
+        assert name in text_of(page)
+        assert inspect(user).persistent
+        assert db.session.identity_map.get(identity_key(User, user.id)) is user

@@ -21,11 +21,13 @@ from flask import (
 )
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from workshop.extensions import db, login_manager
 from workshop.models import STAFF_ROLES, LoginSession, PendingStep, User, utcnow
 from workshop.security import new_token, token_digest
+from workshop.statements import plain_rows
 
 SESSION_KEY = "login_token"
 PENDING_NEXT_KEY = "pending_next"  # where the user was headed when the password was accepted
@@ -275,12 +277,14 @@ LOGIN_BY_TOKEN = (
     .options(joinedload(LoginSession.user))
     .where(LoginSession.token_hash == bindparam("token_hash"))
 )
-# Every logged-in request checks its login: one ORM object (the user) and the login's
-# columns cost about half the Python of a LoginSession joined to its User (two objects, the
-# relationship between them, and both in the identity map).
+# Every logged-in request checks its login: it reads the user's columns and the login's as
+# one plain row (workshop.statements.plain_rows) and makes the user's ORM object from it
+# (_user_in_session): about half the Python of loading the user through the ORM, itself half
+# that of a LoginSession joined to its User.
+_USER_ATTRIBUTES = User.__mapper__.column_attrs
 OPEN_LOGIN_BY_TOKEN = (
     select(
-        User,
+        *[attribute.columns[0] for attribute in _USER_ATTRIBUTES],
         LoginSession.id,
         LoginSession.created_at,
         LoginSession.last_seen_at,
@@ -290,6 +294,8 @@ OPEN_LOGIN_BY_TOKEN = (
     .join(LoginSession, LoginSession.user_id == User.id)
     .where(LoginSession.token_hash == bindparam("token_hash"))
 )
+_USER_KEYS = [attribute.key for attribute in _USER_ATTRIBUTES]
+_USER_ID_PLACE = _USER_KEYS.index("id")
 
 
 def _find_login(token: str | None) -> LoginSession | None:
@@ -302,8 +308,25 @@ def _open_login(token: str | None) -> OpenLogin | None:
     """The login named by the cookie's token, with its user, for checking it (load_user)."""
     if not token:
         return None
-    row = db.session.execute(OPEN_LOGIN_BY_TOKEN, {"token_hash": token_digest(token)}).first()
-    return None if row is None else OpenLogin(*row)
+    rows = plain_rows(OPEN_LOGIN_BY_TOKEN, {"token_hash": token_digest(token)})
+    if not rows:
+        return None
+    user_values, login_values = rows[0][: len(_USER_KEYS)], rows[0][len(_USER_KEYS) :]
+    return OpenLogin(_user_in_session(user_values), *login_values)
+
+
+def _user_in_session(values) -> User:
+    """The user of these column values (_USER_KEYS' order) as the session's persistent
+    object, as if the ORM had loaded it: made from the row and attached without a statement.
+    A user the session already holds is that object (refreshed by the ORM if expired), as a
+    query would give it."""
+    user_id = values[_USER_ID_PLACE]
+    if db.session.identity_map.get(identity_key(User, user_id)) is not None:
+        return db.session.get(User, user_id)
+    user = User(**dict(zip(_USER_KEYS, values, strict=True)))
+    make_transient_to_detached(user)  # the values as loaded: nothing to write back
+    db.session.add(user)
+    return user
 
 
 def _update_login(login_id: int, **values) -> None:
