@@ -114,6 +114,8 @@ def test_another_counselor_can_neither_generate_nor_download(make_browser, build
     other.login(world.other_counselor)
     assert other.get(reports_url(story)).status_code == 404
     assert other.post(reports_url(story), {"edition": "couple"}, token_from="/").status_code == 404
+    # An invalid form is refused with the page again for the owner, and with a 404 here.
+    assert other.post(reports_url(story), {"edition": "bogus"}, token_from="/").status_code == 404
     assert other.get(f"/reports/{report_id}/download").status_code == 404
     assert other.post(f"/reports/{report_id}/release", token_from="/").status_code == 404
 

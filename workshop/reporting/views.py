@@ -35,11 +35,13 @@ def list_couple_reports(workshop_id: int, couple_id: int):
 
 @bp.post("/workshops/<int:workshop_id>/couples/<int:couple_id>/reports")
 def generate_report(workshop_id: int, couple_id: int):
-    workshop, couple = queries.get_workshop_and_couple_or_404(workshop_id, couple_id, current_user)
     form = forms.GenerateReportForm()
     if not form.validate_on_submit():
-        _, _, versions = queries.couple_page_or_404(workshop.id, couple.id, current_user)
-        return _couple_page(workshop, couple, versions, form, status=400)
+        # The page again with the errors, read as its GET reads it (the same reach: 404 for a
+        # workshop or couple out of reach); the ORM objects are for generating only.
+        page = queries.couple_page_or_404(workshop_id, couple_id, current_user)
+        return _couple_page(*page, form, status=400)
+    workshop, couple = queries.get_workshop_and_couple_or_404(workshop_id, couple_id, current_user)
     report, reused = services.generate_or_reuse_couple_report(
         workshop, couple, current_user, form.edition.data, form.include_notes.data
     )
