@@ -65,17 +65,19 @@ class ReportBuilder(NotesBuilder):
                 ProgressSummary(couple_id=couple_id, summary=text, next_steps=next_steps)
             )
 
-    def versions(self, story: Story, count: int) -> list[int]:
-        """`count` archived counselor editions of the story's couple, an hour apart, oldest
-        first, as if generated (no PDF behind them: for the lists); their ids."""
+    def versions(self, story: Story, count: int, workshop_summaries: bool = False) -> list[int]:
+        """`count` archived counselor editions of the story's couple (or summaries of its
+        workshop), an hour apart, oldest first, as if generated (no PDF behind them: for the
+        lists); their ids."""
+        kind = ReportKind.WORKSHOP if workshop_summaries else ReportKind.COUNSELOR
         with self.database():
             counselor_id = user_id(self.world.counselor)
             reports = [
                 Report(
                     practice_id=self.world.practice_id,
-                    kind=ReportKind.COUNSELOR,
+                    kind=kind,
                     workshop_id=story.workshop_id,
-                    couple_id=story.couple_id,
+                    couple_id=None if workshop_summaries else story.couple_id,
                     number=number,
                     file_path=f"listed-only-{number}.pdf",
                     sha256="0" * 64,

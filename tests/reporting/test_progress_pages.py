@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from tests.assignments.builders import STAND_ANSWERS, WHERE_I_STAND
-from tests.helpers import without_tokens
+from tests.helpers import counting_queries, without_tokens
 from tests.reporting.test_views import generate, reports_url
 from tests.workshops.builders import in_days
 from workshop.reporting.charts import NARROW_WIDTH, WIDTH, Series, line_chart, line_charts
@@ -94,6 +94,45 @@ def test_a_page_of_versions_past_the_end_says_so_and_leads_back(browser, build, 
     assert downloads_in_page_order(page) == []
     assert "Nothing on this page" in page
     assert f'href="{reports_url(story)}">Back to the newest versions' in page
+
+
+def summaries_url(story) -> str:
+    return f"/workshops/{story.workshop_id}/summary-reports"
+
+
+def test_the_workshop_summaries_show_ten_at_a_time_newest_first(app, browser, build, world):
+    story = build.story()
+    made = build.versions(story, 12, workshop_summaries=True)  # oldest first
+    browser.login(world.counselor)
+
+    with counting_queries(app) as full_page:
+        first = browser.get(summaries_url(story)).get_data(as_text=True)
+    with counting_queries(app) as short_page:
+        second = browser.get(f"{summaries_url(story)}?page=2").get_data(as_text=True)
+    past_end = browser.get(f"{summaries_url(story)}?page=3")
+
+    assert downloads_in_page_order(first) == made[::-1][:10]
+    assert downloads_in_page_order(second) == made[::-1][10:]
+    assert "Versions (12)" in first
+    assert f'href="{summaries_url(story)}?page=2">Older versions' in first
+    assert f'href="{summaries_url(story)}?page=1">Newer versions' in second
+    assert past_end.status_code == 200
+    assert downloads_in_page_order(past_end.get_data(as_text=True)) == []
+    assert f'href="{summaries_url(story)}">Back to the newest versions' in past_end.get_data(
+        as_text=True
+    )
+    assert len(full_page) == len(short_page) <= 3  # the login, the workshop, the page
+
+
+def test_the_workshop_summaries_of_another_counselor_are_not_found_on_any_page(
+    make_browser, build, world
+):
+    story = build.story()
+    build.versions(story, 12, workshop_summaries=True)
+    other = make_browser()
+    other.login(world.other_counselor)
+    for page in ("", "?page=2"):
+        assert other.get(f"{summaries_url(story)}{page}").status_code == 404
 
 
 def test_the_partner_sees_the_released_editions_of_every_workshop_latest_first(

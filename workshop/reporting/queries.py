@@ -108,8 +108,8 @@ _COUPLE_REPORTS = _ARCHIVE.where(
 _WORKSHOP_REPORTS = _ARCHIVE.where(
     Report.workshop_id == bindparam("workshop_id"), Report.kind == ReportKind.WORKSHOP
 ).order_by(*_NEWEST_FIRST)
-# The couple's progress page lists the versions of its reports a page at a time: a counselor
-# may generate one after every session, and each stays in the archive.
+# The progress pages list the versions of reports a page at a time: a counselor may generate
+# one after every session, and each stays in the archive.
 VERSIONS_PER_PAGE = 10
 # One page of the couple's versions, newest first, each with the number of versions in all.
 _VERSIONS_ON_PAGE = (
@@ -119,6 +119,13 @@ _VERSIONS_ON_PAGE = (
     .subquery("version")
 )
 _VERSION = _VERSIONS_ON_PAGE.c
+# One page of the workshop's summaries, newest first, each with the number of them in all: a
+# counselor may make one after every session, for years of the workshop's archive.
+_WORKSHOP_REPORTS_ON_PAGE = (
+    _WORKSHOP_REPORTS.add_columns(func.count().over().label("total"))
+    .limit(bindparam("page_size"))
+    .offset(bindparam("page_offset"))
+)
 # The couple's progress page: the workshop, each partner of the couple, and each version of
 # the couple's reports on the page (a row per partner and version), newest version first;
 # rows without a version (and so without the number) for a page without one.
@@ -183,10 +190,23 @@ class ArchivedReport:
     can_release = vars(Report)["can_release"]
 
 
-def workshop_summaries(workshop_id: int) -> list[ArchivedReport]:
-    """Every version of the workshop's summary reports, newest first."""
-    rows = plain_rows(_WORKSHOP_REPORTS, {"workshop_id": workshop_id})
-    return [ArchivedReport(*row) for row in rows]
+def workshop_summaries(workshop_id: int, page: int = 1) -> ReadPage:
+    """A page of the versions of the workshop's summary reports, newest first, with their
+    number (one statement). A page past the end is empty, its total 0."""
+    page = max(page, 1)
+    params = {
+        "workshop_id": workshop_id,
+        "page_size": VERSIONS_PER_PAGE,
+        "page_offset": (page - 1) * VERSIONS_PER_PAGE,
+    }
+    rows = plain_rows(_WORKSHOP_REPORTS_ON_PAGE, params)
+    return ReadPage(
+        page=page,
+        per_page=VERSIONS_PER_PAGE,
+        error_out=False,
+        items=[ArchivedReport(*row[:-1]) for row in rows],
+        total=rows[0][-1] if rows else 0,
+    )
 
 
 class ReleasedReport(NamedTuple):

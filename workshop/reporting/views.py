@@ -98,7 +98,7 @@ def list_workshop_reports(workshop_id: int):
     return render_template(
         "reporting/list_workshop_reports.html",
         workshop=workshop,
-        reports=queries.workshop_summaries(workshop.id),
+        versions=queries.workshop_summaries(workshop.id, requested_page()),
         form=forms.GenerateSummaryForm(),
     )
 
