@@ -58,6 +58,7 @@ PAGES = [
     ("partner", "/my/progress"),
     ("admin", "/"),
     ("admin", "/practice/audit"),
+    ("admin", "/practice/audit?user={counselor}"),  # one person's events, newest first
 ]
 
 
@@ -131,7 +132,7 @@ def actors(app, practice_id: int) -> dict:
         )
         return {
             "emails": {"counselor": workshop.lead.email, "partner": partner, "admin": admin},
-            "ids": {"workshop": workshop.id, "couple": couple_id},
+            "ids": {"workshop": workshop.id, "couple": couple_id, "counselor": workshop.lead_id},
         }
 
 

@@ -2,10 +2,11 @@
 
 from datetime import time, timedelta
 
+from tests.feeds.builders import add_sessions
 from tests.feeds.conftest import MARKER_NAME
 from tests.feeds.ics import events_by_uid, parse
 from workshop.extensions import db
-from workshop.models import User, WorkshopSession
+from workshop.models import User, Workshop, WorkshopSession, utcnow
 from workshop.scheduling import services as scheduling
 
 ALEX_AND_SAM = ("Alex", "Sam")
@@ -172,3 +173,18 @@ def test_one_event_download_is_the_same_event_as_in_the_feed(
     for name in ("SUMMARY", "DTSTART", "DTEND", "SEQUENCE", "STATUS", "LOCATION", "URL"):
         assert event[name].to_ical() == in_feed[uid][name].to_ical()
     assert [str(tz["TZID"]) for tz in download.walk("VTIMEZONE")] == ["Europe/Berlin"]
+
+
+def test_the_feeds_keep_a_year_of_past_sessions(app, client, feed_world, feed_path):
+    with app.app_context():
+        workshop = db.session.get(Workshop, feed_world.workshop_id)
+        now = utcnow()
+        old, recent = add_sessions(workshop, [now - timedelta(days=400), now - timedelta(days=300)])
+        db.session.commit()
+        uid_of = {session.id: f"session-{session.id}@localhost" for session in (old, recent)}
+
+    for who in (feed_world.counselor, feed_world.co_counselor, feed_world.partner):
+        uids = events_by_uid(parse(client.get(feed_path(who))))
+        assert uid_of[recent.id] in uids
+        assert uid_of[old.id] not in uids
+        assert len(uids) == 13  # the twelve to come, and the one of 300 days ago

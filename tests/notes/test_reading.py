@@ -341,3 +341,23 @@ def test_note_pages_are_never_cached(counselor, setting, build):
 
 def test_counselors_menu_has_notes(counselor):
     assert 'href="/notes/search"' in counselor.get("/").get_data(as_text=True)
+
+
+def test_the_drafts_to_finish_are_listed_twenty_at_a_time_oldest_session_first(
+    counselor, setting, build
+):
+    sessions = [build.session(setting.workshop_id, in_days(-60 + n)) for n in range(21)]
+    for session_id in sessions:
+        build.note(session_id, setting.couple_id)
+
+    first = counselor.get("/notes/search")
+    second = counselor.get("/notes/search?page=2").get_data(as_text=True)
+    past_end = counselor.get("/notes/search?page=3")
+
+    listed = [note_url(session_id, setting.couple_id) for session_id in sessions]
+    assert [url for url in listed if url in first.get_data(as_text=True)] == listed[:20]
+    assert [url for url in listed if url in second] == listed[20:]
+    assert "Drafts to finish and sign (21)" in text_of(first)
+    assert "Page 1 of 2" in text_of(first)
+    assert past_end.status_code == 200
+    assert "Back to the first drafts" in past_end.get_data(as_text=True)

@@ -1,11 +1,13 @@
 """Scoped reads for calendar feeds: whose feed a secret token opens, and which sessions it shows."""
 
+from datetime import timedelta
+
 from flask import abort
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from workshop.extensions import db
-from workshop.models import Couple, Role, User, WorkshopSession
+from workshop.models import Couple, Role, User, WorkshopSession, utcnow
 from workshop.scheduling.queries import sessions_led_by, sessions_of_couple
 
 
@@ -23,18 +25,28 @@ def couple_by_token_or_404(token: str) -> Couple:
     return db.session.scalar(query) or abort(404)
 
 
+# A feed shows the sessions of the past year and every later one: a counselor's workshops
+# add up over the years, and calendar apps fetch the whole feed every hour. A session older
+# than this leaves the feed, and so the subscribed calendar.
+FEED_HISTORY = timedelta(days=365)
+
+
 def counselor_feed_sessions(counselor: User) -> list[WorkshopSession]:
-    """Every session of the workshops the counselor leads or co-leads, cancelled ones too."""
+    """The sessions of the workshops the counselor leads or co-leads, cancelled ones too,
+    from the past FEED_HISTORY on."""
     return _in_feed_order(sessions_led_by(counselor))
 
 
 def couple_feed_sessions(couple_id: int) -> list[WorkshopSession]:
-    """Every session of the workshops the couple is enrolled in now, cancelled ones too."""
+    """The sessions of the workshops the couple is enrolled in now, cancelled ones too, from
+    the past FEED_HISTORY on."""
     return _in_feed_order(sessions_of_couple(couple_id))
 
 
 def _in_feed_order(query: Select) -> list[WorkshopSession]:
-    query = query.options(
-        selectinload(WorkshopSession.stages), selectinload(WorkshopSession.workshop)
-    ).order_by(WorkshopSession.starts_at, WorkshopSession.id)
+    query = (
+        query.where(WorkshopSession.starts_at >= utcnow() - FEED_HISTORY)
+        .options(selectinload(WorkshopSession.stages), selectinload(WorkshopSession.workshop))
+        .order_by(WorkshopSession.starts_at, WorkshopSession.id)
+    )
     return list(db.session.scalars(query))

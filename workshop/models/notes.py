@@ -100,19 +100,23 @@ class ProgressSummary(db.Model):
 class AuditEvent(db.Model):
     """Who did what to which object, when, from where. Only ever inserted."""
 
-    # The audit log shows one practice's events newest first, a page at a time. This index
-    # also serves every lookup by practice alone: practice_id has no index of its own (one
-    # more to update on every event added).
-    __table_args__ = (db.Index("ix_audit_event_practice_id_at", "practice_id", "at"),)
+    # The audit log shows one practice's events newest first, a page at a time, or one
+    # person's: each has its range of an index by time. These indexes also serve every lookup
+    # by practice or by actor alone: neither column has an index of its own, nor has the
+    # time (each one more to update on every event added).
+    __table_args__ = (
+        db.Index("ix_audit_event_practice_id_at", "practice_id", "at"),
+        db.Index("ix_audit_event_actor_id_at", "actor_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     practice_id: Mapped[int] = mapped_column(ForeignKey("practice.id"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     action: Mapped[str] = mapped_column(String(40), index=True)
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
     couple_id: Mapped[int | None] = mapped_column(ForeignKey("couple.id"), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ip_address: Mapped[str | None] = mapped_column(String(45))
 
     actor: Mapped[User | None] = relationship()

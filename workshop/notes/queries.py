@@ -400,8 +400,12 @@ def _grouped(rows) -> dict[int, list]:
     return grouped
 
 
-def own_drafts(counselor: User) -> list[SessionNote]:
-    """The counselor's unsigned notes, oldest session first (the ones to finish)."""
+# The drafts to finish, a page at a time: nothing signs or removes a draft left behind.
+DRAFTS_PAGE_SIZE = 20
+
+
+def own_drafts(counselor: User, page: int = 1):
+    """A page of the counselor's unsigned notes, oldest session first (the ones to finish)."""
     query = (
         select(SessionNote)
         .join(SessionNote.session)
@@ -412,7 +416,7 @@ def own_drafts(counselor: User) -> list[SessionNote]:
         )
         .order_by(WorkshopSession.starts_at, SessionNote.id)
     )
-    return list(db.session.scalars(query).unique())
+    return db.paginate(query, page=page, per_page=DRAFTS_PAGE_SIZE, error_out=False)
 
 
 def recent_homework(workshop_id: int, couple_id: int, before) -> list[Assignment]:

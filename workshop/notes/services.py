@@ -155,18 +155,21 @@ def _texts(sections: dict) -> dict[str, str]:
 
 
 def _edit_recorded_lately(note: SessionNote, author: User) -> bool:
-    latest = db.session.scalar(
-        select(AuditEvent.at)
+    """Whether the author's start or edit of the note was recorded in the last
+    AUTOSAVE_AUDIT_GAP: a read of the author's latest events only (ix_audit_event_actor_id_at),
+    not of every edit they ever recorded."""
+    recorded = db.session.scalar(
+        select(AuditEvent.id)
         .where(
             AuditEvent.actor_id == author.id,
+            AuditEvent.at > utcnow() - AUTOSAVE_AUDIT_GAP,
             AuditEvent.object_type == NOTE,
             AuditEvent.object_id == note.id,
             AuditEvent.action.in_([Action.NOTE_CREATED, Action.NOTE_EDITED]),
         )
-        .order_by(AuditEvent.at.desc())
         .limit(1)
     )
-    return latest is not None and latest > utcnow() - AUTOSAVE_AUDIT_GAP
+    return recorded is not None
 
 
 def sign_note(note: SessionNote, author: User) -> SessionNote:

@@ -196,7 +196,7 @@ def search_notes():
     form = forms.SearchForm(formdata=request.args)
     words = form.q.data if form.validate() and form.q.data else ""
     if not words:
-        drafts = queries.own_drafts(current_user)
+        drafts = queries.own_drafts(current_user, requested_page())
         return render_template("notes/search_notes.html", form=form, drafts=drafts, page=None)
     hits = services.search_notes(current_user, words)
     page = PythonPage(hits, requested_page(), SEARCH_PAGE_SIZE)
