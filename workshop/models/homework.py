@@ -102,10 +102,15 @@ class ExerciseVersion(db.Model):
 class Assignment(db.Model):
     """One exercise version given to one couple, with its open and due times."""
 
-    __table_args__ = (CheckConstraint("due_at > opens_at", name="due_after_open"),)
+    # The homework grid reads the assignments of one workshop due within its column window: a
+    # range of this index (which serves every lookup by workshop alone too).
+    __table_args__ = (
+        CheckConstraint("due_at > opens_at", name="due_after_open"),
+        db.Index("ix_assignment_workshop_id_due_at", "workshop_id", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"))
     couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
     exercise_version_id: Mapped[int] = mapped_column(ForeignKey("exercise_version.id"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("workshop_session.id"), index=True)
