@@ -124,3 +124,9 @@ def test_counselor_cannot_download_another_counselors_session(browser, feed_worl
     browser.login(feed_world.counselor)
     assert browser.get(f"/sessions/{feed_world.other_session_id}/calendar.ics").status_code == 404
     assert browser.get("/sessions/999999/calendar.ics").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["counselor", "partner"])
+def test_the_calendar_page_says_old_sessions_leave_the_feed(browser, feed_world, who):
+    page = text_of(calendar_page(browser, getattr(feed_world, who)))
+    assert "Sessions more than a year old leave the calendar" in page
