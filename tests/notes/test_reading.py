@@ -361,3 +361,16 @@ def test_the_drafts_to_finish_are_listed_twenty_at_a_time_oldest_session_first(
     assert "Page 1 of 2" in text_of(first)
     assert past_end.status_code == 200
     assert "Back to the first drafts" in past_end.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("asked", ["0", "-3", "abc", "99999999999"])
+def test_a_bad_page_number_of_drafts_is_the_first_page_or_an_empty_one(
+    counselor, setting, build, asked
+):
+    build.note(setting.session_id, setting.couple_id)
+
+    response = counselor.get(f"/notes/search?page={asked}")
+
+    assert response.status_code == 200
+    listed = note_url(setting.session_id, setting.couple_id) in response.get_data(as_text=True)
+    assert listed == (asked != "99999999999")

@@ -4,6 +4,8 @@ widths in one pass, the generate form's fields made once, the archive with the h
 import re
 from datetime import date
 
+import pytest
+
 from tests.assignments.builders import STAND_ANSWERS, WHERE_I_STAND
 from tests.helpers import counting_queries, without_tokens
 from tests.reporting.test_views import generate, reports_url
@@ -157,3 +159,19 @@ def test_the_partner_sees_the_released_editions_of_every_workshop_latest_first(
     assert downloads_in_page_order(page, "/my/reports") == released[::-1]
     for workshop_id in (story.workshop_id, later.id):
         assert page.count(f'id="w{workshop_id}-heading"') == 1
+
+
+@pytest.mark.parametrize("asked", ["0", "-3", "abc", "99999999999"])
+def test_a_bad_page_number_of_summaries_is_the_first_page_or_an_empty_one(
+    browser, build, world, asked
+):
+    story = build.story()
+    made = build.versions(story, 3, workshop_summaries=True)
+    browser.login(world.counselor)
+
+    response = browser.get(f"{summaries_url(story)}?page={asked}")
+
+    assert response.status_code == 200
+    shown = downloads_in_page_order(response.get_data(as_text=True))
+    # The first page; a number past any page (capped at HIGHEST_PAGE) is the empty page.
+    assert shown == ([] if asked == "99999999999" else made[::-1])

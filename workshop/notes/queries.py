@@ -8,7 +8,6 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from flask import abort
-from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -31,6 +30,7 @@ from workshop.models import (
 )
 from workshop.models.people import couple_name_of
 from workshop.models.workshops import session_title_of
+from workshop.paging import RowsPagination
 from workshop.scheduling.queries import get_session_or_404
 from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters, plain_rows
 from workshop.workshops.queries import led_by
@@ -236,24 +236,6 @@ def couple_heading_or_404(couple_id: int, counselor: User) -> CoupleHeading:
     if not rows:
         abort(404)
     return CoupleHeading(couple_id, couple_name_of(name for _, name in rows if name is not None))
-
-
-class RowsPagination(SelectPagination):
-    """db.paginate (the same page arguments and 404s) over a prebuilt select of columns, its
-    page bound as :page_size and :page_offset, whose last column counts all its rows
-    (COUNT(*) OVER ()): one statement gives the page and the total. The page's items are the
-    rows without that column. It runs on the session's connection (plain_rows): no session is
-    passed, unlike db.paginate."""
-
-    def _query_items(self) -> list:
-        args = self._query_args
-        page = {"page_size": self.per_page, "page_offset": self._query_offset}
-        rows = plain_rows(args["select"], args["params"] | page)  # columns: no ORM work
-        self._total = rows[0][-1] if rows else 0
-        return [row[:-1] for row in rows]
-
-    def _query_count(self) -> int:
-        return self._total
 
 
 def couple_timeline(

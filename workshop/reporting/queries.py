@@ -19,7 +19,7 @@ from workshop.models import (
     Workshop,
 )
 from workshop.models.people import couple_name_of, first_name_of
-from workshop.paging import ReadPage
+from workshop.paging import ReadPage, RowsPagination
 from workshop.statements import COUNSELOR_AS_PARAMETERS, counselor_parameters, plain_rows
 from workshop.workshops.queries import get_workshop_or_404, led_by
 
@@ -190,23 +190,19 @@ class ArchivedReport:
     can_release = vars(Report)["can_release"]
 
 
-def workshop_summaries(workshop_id: int, page: int = 1) -> ReadPage:
-    """A page of the versions of the workshop's summary reports, newest first, with their
-    number (one statement). A page past the end is empty, its total 0."""
-    page = max(page, 1)
-    params = {
-        "workshop_id": workshop_id,
-        "page_size": VERSIONS_PER_PAGE,
-        "page_offset": (page - 1) * VERSIONS_PER_PAGE,
-    }
-    rows = plain_rows(_WORKSHOP_REPORTS_ON_PAGE, params)
-    return ReadPage(
+def workshop_summaries(workshop_id: int, page: int = 1) -> RowsPagination:
+    """A page of the versions of the workshop's summary reports (ArchivedReports), newest
+    first, with their number (one statement). A page past the end is empty."""
+    versions = RowsPagination(
+        select=_WORKSHOP_REPORTS_ON_PAGE,
+        params={"workshop_id": workshop_id},
         page=page,
         per_page=VERSIONS_PER_PAGE,
+        max_per_page=None,
         error_out=False,
-        items=[ArchivedReport(*row[:-1]) for row in rows],
-        total=rows[0][-1] if rows else 0,
     )
+    versions.items = [ArchivedReport(*row) for row in versions.items]
+    return versions
 
 
 class ReleasedReport(NamedTuple):
