@@ -373,6 +373,7 @@ class _Seeder:
         reviewed = state == "reviewed"
         return {
             "assignment_id": assignment_id,
+            "workshop_id": self.workshop_ids[self.couple_workshop[couple_index]],
             "status": state,
             "last_edited_by_id": partner,
             "updated_at": written,

@@ -214,3 +214,43 @@ def test_the_queue_costs_the_same_statements_however_long(app, counselor, group,
     with counting_queries(app) as many:
         counselor.get(queue_url(group.workshop_id, page=2))
     assert len(many) == len(few) == 2, "\n\n".join(many)  # the login, then the page
+
+
+def test_answers_waiting_in_another_workshop_are_neither_counted_nor_listed_here(
+    counselor, group, hw
+):
+    """The queue finds a workshop's waiting answers by the workshop each answer holds (a copy
+    of its assignment's): another workshop's, of the same counselor, stay in that one."""
+    elsewhere_couple = hw.couple(names=("Jordan", "Kai"))
+    elsewhere = hw.workshop(title="Autumn group", couples=(elsewhere_couple,)).id
+    [theirs] = hw.give(elsewhere, [elsewhere_couple])
+    their_answer = hw.answer(theirs, hw.partner_ids(elsewhere_couple)[0], STAND_ANSWERS)
+    [ours] = hw.give(group.workshop_id, [group.couple])
+    our_answer = hw.answer(ours, group.partners[0], STAND_ANSWERS)
+
+    for url in (queue_url(group.workshop_id), f"/workshops/{group.workshop_id}/homework"):
+        page = text_of(counselor.get(url))
+        assert "Waiting for your review (1)" in page
+        assert f"#submission-{our_answer}" in page
+        assert f"#submission-{their_answer}" not in page
+        assert "Jordan" not in page
+
+    page = text_of(counselor.get(queue_url(elsewhere)))
+    assert queue_links(page) == [f"/assignments/{theirs}#submission-{their_answer}"]
+
+
+def test_an_answer_holds_its_assignments_workshop_and_the_database_keeps_it_so(app, group, hw):
+    from sqlalchemy.exc import IntegrityError
+
+    [given] = hw.give(group.workshop_id, [group.couple])
+    answer_id = hw.answer(given, group.partners[0], STAND_ANSWERS)
+    other_workshop = hw.workshop(title="Autumn group").id
+
+    with app.app_context():
+        answer = db.session.get(Submission, answer_id)
+        assert answer.workshop_id == group.workshop_id == answer.assignment.workshop_id
+
+        answer.workshop_id = other_workshop  # out of step with its assignment: refused
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()

@@ -175,8 +175,14 @@ def grid_data(
     # Read by position (`waiting`, last): a row's attribute costs ten times as much, and a
     # workshop has hundreds of answers.
     answers = [row for row in rows if row[-1] is None]
-    oldest = [row for row in rows if row[-1] is not None]
+    oldest = sorted((row for row in rows if row[-1] is not None), key=_in_queue_order)
     return GridData(partners, answers, oldest, oldest[0][-1] if oldest else 0)
+
+
+def _in_queue_order(row) -> tuple:
+    """_QUEUE_ORDER of a row of _GRID_ANSWERS: submitted first (no time first), then id."""
+    submitted_at, answer_id = row[10], row[6]
+    return (submitted_at is not None, submitted_at or datetime.min, answer_id)
 
 
 # --- the review queue page ----------------------------------------------------------------
@@ -356,27 +362,39 @@ _GRID_PARTNERS = union_all(
     ),
 ).order_by("couple_id", "id")
 
-# The grid's answers, in one statement of two parts:
-# - the assignments due within the shown columns' times (bound as stored: first_due,
-#   last_due), a row per answer, without the answers (columns due at the window's edge times
-#   but not shown are read too; build_grid leaves them out), `waiting` None;
-# - the QUEUE_PREVIEW oldest answers waiting for review, in the queue page's order
-#   (_ANSWERS_ON_PAGE), each with the number waiting in all (`waiting`). Only these: a workshop
-#   whose counselors fall behind has hundreds waiting, and the page shows a few and the number.
-# The second part is a subquery: SQLite takes no LIMIT in a branch of a UNION.
-_DUE_AT = type_coerce(Assignment.due_at, DateTime())
-# The answers waiting for review in a workshop (its assignments, found by their index, and
-# their submitted answers), and the queue's order, the same on the grid's preview and on the
-# queue's page: oldest first; submitting sets the time, and an answer without one (never
-# expected) comes first, not a 500. The status is written into the SQL, not bound: PostgreSQL
-# plans a prepared statement once for any values of its parameters, and with the status a
-# parameter that plan could not use the partial index of the answers waiting (status =
-# 'submitted'), so it planned the queue page afresh on every view (about 0.4 ms of its time).
-_WAITING_HERE = (
-    Assignment.workshop_id == _WORKSHOP_ID,
-    Submission.status == literal(SubmissionStatus.SUBMITTED, String, literal_execute=True),
-)
+# The answers waiting for review in a workshop, in the queue's order (the same on the grid's
+# preview and on the queue's page): oldest first; submitting sets the time, and an answer
+# without one (never expected) comes first, not a 500. Read from the submissions alone (their
+# copy of the workshop, its partial index of the waiting ones), counted before the LIMIT; the
+# assignments are joined to the few shown. The status is written into the SQL, not bound:
+# PostgreSQL plans a prepared statement once for any values of its parameters, and with the
+# status a parameter that plan could not use the partial index of the answers waiting.
 _QUEUE_ORDER = (Submission.submitted_at.asc().nulls_first(), Submission.id)
+
+
+def _waiting_here(limit, offset=None):
+    """A subquery: the workshop's answers waiting for review, `limit` of them from `offset` in
+    the queue's order, each with the number waiting in all (`waiting`)."""
+    query = (
+        select(
+            Submission.id,
+            Submission.assignment_id,
+            Submission.respondent,
+            Submission.partner_id,
+            Submission.status,
+            _as_stored(Submission.submitted_at),
+            func.count().over().label("waiting"),  # counted before the LIMIT
+        )
+        .where(
+            Submission.workshop_id == _WORKSHOP_ID,
+            Submission.status == literal(SubmissionStatus.SUBMITTED, String, literal_execute=True),
+        )
+        .order_by(*_QUEUE_ORDER)
+        .limit(limit)
+    )
+    return (query if offset is None else query.offset(offset)).subquery("waiting_answer")
+
+
 _ANSWER_COLUMNS = (
     Assignment.id,
     Assignment.couple_id,
@@ -384,23 +402,28 @@ _ANSWER_COLUMNS = (
     _as_stored(Assignment.opens_at),
     _as_stored(Assignment.due_at),
     Assignment.session_id,
-    Submission.id.label("answer_id"),
-    Submission.respondent,
-    Submission.partner_id,
-    Submission.status,
-    _as_stored(Submission.submitted_at),
 )
-_OLDEST_WAITING = (
-    select(*_ANSWER_COLUMNS, func.count().over().label("waiting"))  # counted before the LIMIT
-    .select_from(Submission)
-    .join(Assignment, Assignment.id == Submission.assignment_id)
-    .where(*_WAITING_HERE)
-    .order_by(*_QUEUE_ORDER)
-    .limit(QUEUE_PREVIEW)
-    .subquery("oldest_waiting")
-)
+# The grid's answers, in one statement of two parts:
+# - the assignments due within the shown columns' times (bound as stored: first_due,
+#   last_due), a row per answer, without the answers (columns due at the window's edge times
+#   but not shown are read too; build_grid leaves them out), `waiting` None;
+# - the QUEUE_PREVIEW oldest answers waiting for review, each with the number waiting in all
+#   (`waiting`), in no particular order (grid_data puts them in the queue's). Only these: a
+#   workshop whose counselors fall behind has hundreds waiting, and the page shows a few and
+#   the number. They are a subquery: SQLite takes no LIMIT in a branch of a UNION.
+_DUE_AT = type_coerce(Assignment.due_at, DateTime())
+_OLDEST_WAITING = _waiting_here(QUEUE_PREVIEW)
+_OLDEST = _OLDEST_WAITING.c
 _GRID_ANSWERS = union_all(
-    select(*_ANSWER_COLUMNS, null().label("waiting"))
+    select(
+        *_ANSWER_COLUMNS,
+        Submission.id.label("answer_id"),
+        Submission.respondent,
+        Submission.partner_id,
+        Submission.status,
+        _as_stored(Submission.submitted_at),
+        null().label("waiting"),
+    )
     .outerjoin(Submission, Submission.assignment_id == Assignment.id)
     .where(
         Assignment.workshop_id == _WORKSHOP_ID,
@@ -408,28 +431,38 @@ _GRID_ANSWERS = union_all(
             bindparam("first_due", type_=DateTime()), bindparam("last_due", type_=DateTime())
         ),
     ),
-    select(_OLDEST_WAITING),
+    select(
+        *_ANSWER_COLUMNS,
+        _OLDEST.id,
+        _OLDEST.respondent,
+        _OLDEST.partner_id,
+        _OLDEST.status,
+        _OLDEST.submitted_at,
+        _OLDEST.waiting,
+    )
+    .select_from(_OLDEST_WAITING)
+    .join(Assignment, Assignment.id == _OLDEST.assignment_id),
 )
 
 # The review queue page's statements. A page of the answers waiting for review in a workshop,
-# in the queue's order (as the grid's preview, _OLDEST_WAITING).
+# in the queue's order (as the grid's preview), with their homework's title and kind and their
+# couple.
+_WAITING_PAGE = _waiting_here(bindparam("page_size"), bindparam("page_offset"))
+_WAITING_ON_PAGE = _WAITING_PAGE.c
 _ANSWERS_ON_PAGE = (
     select(
-        Submission.id,
-        Submission.assignment_id,
-        Submission.partner_id,
-        _as_stored(Submission.submitted_at),
+        _WAITING_ON_PAGE.id,
+        _WAITING_ON_PAGE.assignment_id,
+        _WAITING_ON_PAGE.partner_id,
+        _WAITING_ON_PAGE.submitted_at,
         ExerciseVersion.title,
         ExerciseVersion.is_safety_check,
         Assignment.couple_id,
-        func.count().over().label("waiting"),  # the whole queue's: counted before the LIMIT
+        _WAITING_ON_PAGE.waiting,
     )
-    .join(Assignment, Assignment.id == Submission.assignment_id)
+    .select_from(_WAITING_PAGE)
+    .join(Assignment, Assignment.id == _WAITING_ON_PAGE.assignment_id)
     .join(ExerciseVersion, ExerciseVersion.id == Assignment.exercise_version_id)
-    .where(*_WAITING_HERE)
-    .order_by(*_QUEUE_ORDER)
-    .limit(bindparam("page_size"))
-    .offset(bindparam("page_offset"))
     .subquery("queue_answer")
 )
 # The workshop (under led_by), then a row per answer on the page and partner of its couple, in

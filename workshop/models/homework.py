@@ -7,10 +7,12 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -99,6 +101,11 @@ class ExerciseVersion(db.Model):
         return self.mode == AnswerMode.JOINT
 
 
+# A submission's assignment by id alone: the key that holds them together also holds the
+# workshop (Submission.workshop_id), which loading them by id need not compare.
+_BY_ASSIGNMENT_ID = "Assignment.id == foreign(Submission.assignment_id)"
+
+
 class Assignment(db.Model):
     """One exercise version given to one couple, with its open and due times."""
 
@@ -107,6 +114,8 @@ class Assignment(db.Model):
     __table_args__ = (
         CheckConstraint("due_at > opens_at", name="due_after_open"),
         db.Index("ix_assignment_workshop_id_due_at", "workshop_id", "due_at"),
+        # What a submission's (assignment_id, workshop_id) refers to: see Submission.workshop_id.
+        UniqueConstraint("id", "workshop_id", name="uq_assignment_id_workshop_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,7 +133,9 @@ class Assignment(db.Model):
     couple: Mapped[Couple] = relationship()
     exercise_version: Mapped[ExerciseVersion] = relationship()
     session: Mapped[WorkshopSession | None] = relationship()
-    submissions: Mapped[list["Submission"]] = relationship(back_populates="assignment")
+    submissions: Mapped[list["Submission"]] = relationship(
+        back_populates="assignment", primaryjoin=_BY_ASSIGNMENT_ID
+    )
 
 
 class Submission(db.Model):
@@ -134,19 +145,33 @@ class Submission(db.Model):
         # respondent: "p<partner id>" or "joint"; one submission each, however often it is sent.
         UniqueConstraint("assignment_id", "respondent", name="uq_submission_respondent"),
         CheckConstraint("status IN ('draft', 'submitted', 'reviewed')", name="status_known"),
-        # The answers waiting for review, by assignment: the review queue looks up each of a
-        # workshop's assignments here. Most answers have been reviewed, so this
-        # index stays small and a lookup reads no answer it then throws away.
+        # The copy of the assignment's workshop is the assignment's, whatever writes it.
+        ForeignKeyConstraint(
+            ["assignment_id", "workshop_id"],
+            ["assignment.id", "assignment.workshop_id"],
+            name="fk_submission_assignment_workshop",
+        ),
+        # A workshop's answers waiting for review, in the queue's order: the grid and the
+        # review queue count them and show the oldest, reading only these entries (not
+        # every assignment of the workshop, which grows with every week it runs).
         Index(
-            "ix_submission_waiting_assignment_id",
-            "assignment_id",
+            "ix_submission_waiting_workshop_id",
+            "workshop_id",
+            "submitted_at",
+            "id",
             postgresql_where=text("status = 'submitted'"),
             sqlite_where=text("status = 'submitted'"),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), index=True)
+    # Refers to its assignment through the composite key above (no key of its own: it would
+    # check the same row twice on every insert).
+    assignment_id: Mapped[int] = mapped_column(index=True)
+    # The assignment's workshop, copied (it never changes, and the composite key keeps the copy
+    # true): the answers waiting in a workshop are then found without its assignments. Set
+    # from the assignment when inserted (_copy_workshop).
+    workshop_id: Mapped[int]
     respondent: Mapped[str] = mapped_column(String(20))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=SubmissionStatus.DRAFT, index=True)
@@ -161,13 +186,23 @@ class Submission(db.Model):
     # Raised on every save; a save made on an older version is refused (two tabs, one draft).
     version: Mapped[int] = mapped_column(default=1)
 
-    assignment: Mapped[Assignment] = relationship(back_populates="submissions")
+    assignment: Mapped[Assignment] = relationship(
+        back_populates="submissions", primaryjoin=_BY_ASSIGNMENT_ID
+    )
     partner: Mapped[User | None] = relationship(foreign_keys=[partner_id])
 
     # The services raise `version` themselves; the mapper adds "WHERE version = <as read>" to
     # every UPDATE, so of two saves of one version that race, the later fails (StaleDataError)
     # instead of overwriting the first or submitting twice.
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+@event.listens_for(Submission, "before_insert")
+def _copy_workshop(_mapper, _connection, submission: Submission) -> None:
+    """A new submission takes its assignment's workshop (inserted before it, so known by now),
+    whoever made it: the answer form, the demo, a test."""
+    if submission.workshop_id is None:
+        submission.workshop_id = submission.assignment.workshop_id
 
 
 class MeasurePoint(db.Model):
