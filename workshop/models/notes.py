@@ -101,12 +101,14 @@ class AuditEvent(db.Model):
     """Who did what to which object, when, from where. Only ever inserted."""
 
     # The audit log shows one practice's events newest first, a page at a time, or one
-    # person's: each has its range of an index by time. These indexes also serve every lookup
-    # by practice or by actor alone: neither column has an index of its own, nor has the
-    # time (each one more to update on every event added).
+    # person's: each has its range of an index by time, then id (the log's order: events of
+    # one statement share their time, and without the id the database sorted every event of
+    # the newest times to find a page's 25). These indexes also serve every lookup by practice
+    # or by actor alone: neither column has an index of its own, nor has the time (each one
+    # more to update on every event added).
     __table_args__ = (
-        db.Index("ix_audit_event_practice_id_at", "practice_id", "at"),
-        db.Index("ix_audit_event_actor_id_at", "actor_id", "at"),
+        db.Index("ix_audit_event_practice_id_at_id", "practice_id", "at", "id"),
+        db.Index("ix_audit_event_actor_id_at_id", "actor_id", "at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -156,7 +156,7 @@ def _texts(sections: dict) -> dict[str, str]:
 
 def _edit_recorded_lately(note: SessionNote, author: User) -> bool:
     """Whether the author's start or edit of the note was recorded in the last
-    AUTOSAVE_AUDIT_GAP: a read of the author's latest events only (ix_audit_event_actor_id_at),
+    AUTOSAVE_AUDIT_GAP: a read of the author's latest events only (ix_audit_event_actor_id_at_id),
     not of every edit they ever recorded."""
     recorded = db.session.scalar(
         select(AuditEvent.id)
