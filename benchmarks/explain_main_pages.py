@@ -5,11 +5,11 @@ Not a test: a check to run by hand or from CI on PostgreSQL (`make bench-explain
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/agent7 \\
         .venv/bin/python benchmarks/explain_main_pages.py
 
-It EMPTIES that database (drops the public schema), migrates it, fills it with
-`seed-scale` (BENCH_SCALE, default 1.0: 2,000 couples, ~300,000 rows), runs VACUUM ANALYZE, then
-requests each main page with the test client as the person who uses it, capturing the SQL
-sent (a before_cursor_execute listener). BENCH_REUSE=1 keeps the scale data of an earlier run
-(made by this script: same data key).
+It creates that database if missing or EMPTIES it (drops the public schema), migrates it,
+fills it with `seed-scale` (BENCH_SCALE, default 1.0: 2,000 couples, ~300,000 rows), runs
+VACUUM ANALYZE, then requests each main page with the test client as the person who uses
+it, capturing the SQL sent (a before_cursor_execute listener). BENCH_REUSE=1 keeps the scale
+data of an earlier run (made by this script: same data key).
 
 Each statement then runs as the app runs it: on one of the app's connections, prepared
 (psycopg prepares a statement from its fifth run), fifteen times, and is explained as
@@ -261,6 +261,9 @@ def main() -> int:
     if not DATABASE_URL.startswith("postgresql"):
         print("Set BENCH_DATABASE_URL to a PostgreSQL database this script may empty.")
         return 2
+    from benchmarks.bench_web import create_database_if_missing
+
+    create_database_if_missing(DATABASE_URL)
     app = build_app()
     practice_id = existing_scale_practice(app) or fresh_scale_database(app)
     people = actors(app, practice_id)

@@ -13,7 +13,7 @@ from tests.assignments.builders import (
     SHARED_GOAL,
     STAND_ANSWERS,
 )
-from tests.assignments.test_grid import link_to
+from tests.assignments.test_grid import link_to, queue_section
 from tests.helpers import counting_queries, text_of
 from workshop.assignments.queries import QUEUE_PAGE_SIZE, QUEUE_PREVIEW, grid_data
 from workshop.extensions import db
@@ -171,11 +171,13 @@ def test_an_answer_without_a_submission_time_comes_first(counselor, group, hw):
     with hw.database():
         db.session.get(Submission, untimed).submitted_at = None
 
-    page = text_of(counselor.get(queue_url(group.workshop_id)))
-    assert queue_links(page) == [
+    in_order = [
         f"/assignments/{given}#submission-{untimed}",
         f"/assignments/{given}#submission-{timed}",
     ]
+    assert queue_links(text_of(counselor.get(queue_url(group.workshop_id)))) == in_order
+    grid = text_of(counselor.get(f"/workshops/{group.workshop_id}/homework"))
+    assert queue_links(queue_section(grid)) == in_order
 
 
 def test_names_in_the_queue_are_text_not_markup(counselor, hw):
